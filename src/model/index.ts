@@ -1,0 +1,4 @@
+export * from './flavor';
+export * from './version';
+export * from './rules';
+export * from './featureGates';

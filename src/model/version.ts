@@ -1,0 +1,71 @@
+/**
+ * Versions of Kong Gateway and of the Kong Ingress Controller (KIC).
+ *
+ * Kong Gateway OSS uses 3-part versions (`3.9.1`); Kong Gateway Enterprise uses 4 parts
+ * (`3.10.0.2`). Image tags may be shortened (`kong:3.9` means the newest 3.9.x, which we
+ * read as 3.9.0: the oldest patch of that line, so version rules stay conservative).
+ */
+export interface Version {
+  readonly major: number;
+  readonly minor: number;
+  readonly patch: number;
+  /** The fourth part of Kong Enterprise versions (`3.10.0.2` -> 2); 0 otherwise. */
+  readonly build: number;
+  /** The text the version was read from, for messages. */
+  readonly raw: string;
+}
+
+const VERSION_RE = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:\.(\d+))?(?:-([A-Za-z0-9._-]+))?$/;
+
+/** Image tag suffixes that name a base image, not a pre-release (`kong:3.9.1-ubuntu`). */
+const DISTRO_SUFFIX = /^(ubuntu|alpine|debian|rhel|amazonlinux|centos|bookworm|bullseye|jammy|noble|focal)([.-]?\d.*)?$/;
+
+/**
+ * Parses `3`, `3.9`, `3.9.1`, `3.10.0.2` (an optional `v` prefix and a distro suffix such as
+ * `-ubuntu` are allowed). Returns undefined for anything else (`latest`, `nightly`, `3.9-rc1`).
+ */
+export function parseVersion(text: string): Version | undefined {
+  const m = VERSION_RE.exec(text.trim());
+  if (!m) return undefined;
+  if (m[5] !== undefined && !DISTRO_SUFFIX.test(m[5])) return undefined;
+  const num = (s: string | undefined) => (s === undefined ? 0 : Number(s));
+  return { major: num(m[1]), minor: num(m[2]), patch: num(m[3]), build: num(m[4]), raw: text.trim() };
+}
+
+/** The tag of an image reference (`kong/kong-gateway:3.10.0.2@sha256:...` -> `3.10.0.2`), or undefined. */
+export function imageTag(image: string): string | undefined {
+  const withoutDigest = image.split('@')[0];
+  const lastSlash = withoutDigest.lastIndexOf('/');
+  const lastColon = withoutDigest.lastIndexOf(':');
+  if (lastColon <= lastSlash) return undefined;
+  return withoutDigest.slice(lastColon + 1);
+}
+
+/** The version an image tag names, or undefined when the tag is absent or not a version. */
+export function versionFromImage(image: string): Version | undefined {
+  const tag = imageTag(image);
+  return tag === undefined ? undefined : parseVersion(tag);
+}
+
+/** Negative when a < b, 0 when equal, positive when a > b. */
+export function compareVersions(a: Version, b: Version): number {
+  return a.major - b.major || a.minor - b.minor || a.patch - b.patch || a.build - b.build;
+}
+
+/** True when `v` is at least `min` (`min` written as `3.7` or `3.4.1`). */
+export function atLeast(v: Version, min: string): boolean {
+  const m = parseVersion(min);
+  if (!m) throw new Error(`internal: bad version literal ${min}`);
+  return compareVersions(v, m) >= 0;
+}
+
+/** `3.9.1`, or `3.10.0.2` for Enterprise builds. */
+export function formatVersion(v: Version): string {
+  const base = `${v.major}.${v.minor}.${v.patch}`;
+  return v.build ? `${base}.${v.build}` : base;
+}
+
+/** `3.9`: the release line, for reasons and messages. */
+export function formatMinor(v: Version): string {
+  return `${v.major}.${v.minor}`;
+}

@@ -1,0 +1,7 @@
+export * from './errors';
+export * from './intOrPercent';
+export * from './defaults';
+export * from './schema';
+export * from './types';
+export * from './resolve';
+export * from './load';

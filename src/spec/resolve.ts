@@ -1,0 +1,293 @@
+/**
+ * From a spec as written (and the facts a source told) to a `ResolvedSpec`: explicit fields
+ * win over inferred ones, `DEFAULTS` fill the rest, versions are parsed, and the rules that
+ * span several fields are checked. Every failure is an `InputError` naming the field.
+ */
+import { Flavor } from '../model/flavor';
+import { parseFeatureGates } from '../model/featureGates';
+import { DEFAULT_ELECTION_ID, kicSupportsKong, supportsRouterFlavor, MIN_KONG_FOR_KIC3 } from '../model/rules';
+import { Version, formatVersion, imageTag, parseVersion } from '../model/version';
+import { DEFAULTS } from './defaults';
+import { InputError, InputProblem } from './errors';
+import { IntOrPercent, resolveBudget } from './intOrPercent';
+import { modelledObjects } from './modelled';
+import { MigrationSpecInput } from './schema';
+import {
+  BaseObjects,
+  Database,
+  HelmSource,
+  ResolvedController,
+  ResolvedGateway,
+  ResolvedSidecar,
+  ResolvedSpec,
+  Topology,
+} from './types';
+
+/** What a source (manifests or chart values) told about the installation. */
+export interface SourceFacts {
+  readonly from?: Flavor;
+  readonly namespace?: string;
+  readonly topology?: Topology;
+  readonly database?: Database;
+  readonly gateway?: {
+    readonly deployment?: string;
+    readonly container?: string;
+    readonly image?: string;
+    readonly version?: string;
+    readonly replicas?: number;
+    readonly maxSurge?: IntOrPercent;
+    readonly maxUnavailable?: IntOrPercent;
+    readonly adminService?: string;
+    readonly proxyService?: string;
+    readonly adminPort?: number;
+    readonly adminScheme?: 'http' | 'https';
+    readonly adminReachable?: boolean;
+    readonly selector?: Record<string, string>;
+    readonly sidecar?: { container?: string; image?: string; version?: string; featureGates?: string };
+  };
+  readonly controller?: {
+    readonly deployment?: string;
+    readonly container?: string;
+    readonly image?: string;
+    readonly version?: string;
+    readonly replicas?: number;
+    readonly electionId?: string;
+    readonly featureGates?: string;
+    readonly webhookService?: string;
+    readonly selector?: Record<string, string>;
+  };
+  /** The user's objects, when the source has them (manifests; chart values are modelled). */
+  readonly base?: BaseObjects;
+  readonly helm?: HelmSource;
+  readonly warnings?: readonly string[];
+}
+
+function versionOf(
+  problems: InputProblem[],
+  path: string,
+  image: string | undefined,
+  version: string | undefined,
+): Version | undefined {
+  if (version !== undefined) {
+    const v = parseVersion(version);
+    if (!v) problems.push({ path: `${path}.version`, message: `"${version}" is not a version; write it as "3.9.1" (Kong Enterprise: "3.10.0.2")` });
+    return v;
+  }
+  if (image === undefined) {
+    problems.push({ path: `${path}.image`, message: 'required (or give version), unless spec.source tells it' });
+    return undefined;
+  }
+  const tag = imageTag(image);
+  const v = tag === undefined ? undefined : parseVersion(tag);
+  if (!v) {
+    const what = tag === undefined ? 'has no tag' : `has tag "${tag}", which is not a version`;
+    problems.push({ path: `${path}.version`, message: `image "${image}" ${what}; add ${path}.version (e.g. "3.9.1")` });
+  }
+  return v;
+}
+
+
+/**
+ * Resolves a validated spec against the facts of its source. Throws `InputError` listing
+ * every problem found.
+ */
+export function resolveSpec(input: MigrationSpecInput, facts: SourceFacts = {}): ResolvedSpec {
+  const s = input.spec;
+  const problems: InputProblem[] = [];
+  const inferred: string[] = [];
+  const pick = <T>(path: string, explicit: T | undefined, fromSource: T | undefined, fallback?: T): T | undefined => {
+    if (explicit !== undefined) return explicit;
+    if (fromSource !== undefined) {
+      inferred.push(path);
+      return fromSource;
+    }
+    return fallback;
+  };
+
+  const topology = pick<Topology>('spec.topology', s.topology, facts.topology, DEFAULTS.topology)!;
+  const database = pick<Database>('spec.database', s.database, facts.database, DEFAULTS.database)!;
+  const namespace = pick('spec.namespace', s.namespace, facts.namespace, DEFAULTS.namespace)!;
+  const from = pick<Flavor>('spec.from', s.from, facts.from);
+  if (from === undefined) {
+    problems.push({
+      path: 'spec.from',
+      message: 'required unless spec.source tells it: one of traditional, traditional_compatible, expressions',
+    });
+  }
+
+  if (topology === 'sidecar' && s.controller) {
+    problems.push({
+      path: 'spec.controller',
+      message: 'not allowed in sidecar topology (the controller runs in the gateway pod); describe it in spec.gateway.sidecar',
+    });
+  }
+  if (topology === 'separate' && s.gateway?.sidecar) {
+    problems.push({ path: 'spec.gateway.sidecar', message: 'only allowed when spec.topology is sidecar' });
+  }
+  if (topology === 'separate' && !s.controller && !facts.controller) {
+    problems.push({
+      path: 'spec.controller',
+      message: 'required when spec.topology is separate: give at least controller.image (or version)',
+    });
+  }
+  if (s.strategy === 'maintenance' && s.allowDowntime !== true) {
+    problems.push({
+      path: 'spec.allowDowntime',
+      message: 'strategy maintenance takes the gateways down; set allowDowntime: true to accept the outage',
+    });
+  }
+
+  // Gateway.
+  const g = s.gateway ?? {};
+  const fg = facts.gateway ?? {};
+  const gwImage = pick('spec.gateway.image', g.image, fg.image);
+  const gwVersion = versionOf(problems, 'spec.gateway', gwImage, pick('spec.gateway.version', g.version, fg.version));
+  const replicas = pick('spec.gateway.replicas', g.replicas, fg.replicas, DEFAULTS.gateway.replicas)!;
+  const maxSurge = pick<IntOrPercent>('spec.gateway.maxSurge', g.maxSurge as IntOrPercent | undefined, fg.maxSurge, DEFAULTS.gateway.maxSurge)!;
+  const maxUnavailable = pick<IntOrPercent>(
+    'spec.gateway.maxUnavailable',
+    g.maxUnavailable as IntOrPercent | undefined,
+    fg.maxUnavailable,
+    DEFAULTS.gateway.maxUnavailable,
+  )!;
+  if (maxSurge === 0 && maxUnavailable === 0) {
+    problems.push({
+      path: 'spec.gateway.maxSurge',
+      message: 'maxSurge and maxUnavailable cannot both be 0 (Kubernetes rejects it); set maxSurge to 1 or more',
+    });
+  }
+  if (typeof maxUnavailable === 'string' && Number(maxUnavailable.slice(0, -1)) > 100) {
+    problems.push({ path: 'spec.gateway.maxUnavailable', message: 'a percentage above 100% is not allowed' });
+  }
+  if (gwVersion && !supportsRouterFlavor(gwVersion)) {
+    problems.push({
+      path: 'spec.gateway.version',
+      message: `Kong ${gwVersion.raw} has no router_flavor; it needs Kong Gateway 3.0 or later`,
+    });
+  }
+  const gwDeployment = pick(
+    'spec.gateway.deployment',
+    g.deployment,
+    fg.deployment,
+    topology === 'sidecar' ? DEFAULTS.gateway.deploymentSidecar : DEFAULTS.gateway.deploymentSeparate,
+  )!;
+
+  let sidecar: ResolvedSidecar | undefined;
+  if (topology === 'sidecar') {
+    const sc = g.sidecar ?? {};
+    const fsc = fg.sidecar ?? {};
+    const image = pick('spec.gateway.sidecar.image', sc.image, fsc.image);
+    const version = versionOf(problems, 'spec.gateway.sidecar', image, pick('spec.gateway.sidecar.version', sc.version, fsc.version));
+    if (version) {
+      sidecar = {
+        container: pick('spec.gateway.sidecar.container', sc.container, fsc.container, DEFAULTS.controller.container)!,
+        image: image ?? `kong/kubernetes-ingress-controller:${formatVersion(version)}`,
+        version,
+        featureGates: parseFeatureGates(pick('spec.gateway.sidecar.featureGates', sc.featureGates, fsc.featureGates)),
+      };
+    }
+  }
+
+  // Controller.
+  let controller: ResolvedController | undefined;
+  if (topology === 'separate' && (s.controller || facts.controller)) {
+    const c = s.controller ?? {};
+    const fc = facts.controller ?? {};
+    const image = pick('spec.controller.image', c.image, fc.image);
+    const version = versionOf(problems, 'spec.controller', image, pick('spec.controller.version', c.version, fc.version));
+    const deployment = pick('spec.controller.deployment', c.deployment, fc.deployment, DEFAULTS.controller.deployment)!;
+    if (version) {
+      controller = {
+        deployment,
+        container: pick('spec.controller.container', c.container, fc.container, DEFAULTS.controller.container)!,
+        image: image ?? `kong/kubernetes-ingress-controller:${formatVersion(version)}`,
+        version,
+        replicas: pick('spec.controller.replicas', c.replicas, fc.replicas, DEFAULTS.controller.replicas)!,
+        electionId: pick('spec.controller.electionId', c.electionId, fc.electionId, DEFAULT_ELECTION_ID)!,
+        featureGates: parseFeatureGates(pick('spec.controller.featureGates', c.featureGates, fc.featureGates)),
+        webhookService: pick('spec.controller.webhookService', c.webhookService, fc.webhookService, DEFAULTS.controller.webhookService)!,
+        selector: fc.selector ?? { app: deployment },
+        greenDeployment: c.greenDeployment ?? `${deployment}${DEFAULTS.gateway.greenSuffix}`,
+      };
+    }
+    if (deployment === gwDeployment) {
+      problems.push({
+        path: 'spec.controller.deployment',
+        message: `"${deployment}" is also the gateway Deployment; in one Deployment use spec.topology: sidecar`,
+      });
+    }
+  }
+
+  const kic = controller?.version ?? sidecar?.version;
+  if (kic && gwVersion && !kicSupportsKong(kic, gwVersion)) {
+    const at = controller ? 'spec.controller.version' : 'spec.gateway.sidecar.version';
+    problems.push({
+      path: 'spec.gateway.version',
+      message: `KIC ${kic.raw} (${at}) supports Kong >= ${MIN_KONG_FOR_KIC3} only and refuses to start with Kong ${gwVersion.raw}; upgrade Kong first`,
+    });
+  }
+
+  const greenDeployment = g.greenDeployment ?? `${gwDeployment}${DEFAULTS.gateway.greenSuffix}`;
+  for (const [path, name] of [
+    ['spec.gateway.greenDeployment', greenDeployment],
+    ['spec.controller.greenDeployment', controller?.greenDeployment],
+  ] as const) {
+    if (name && name.length > 63) {
+      problems.push({ path, message: `"${name}" is longer than 63 characters; set a shorter name` });
+    }
+  }
+
+  if (problems.length > 0) throw new InputError(problems);
+
+  const gateway: ResolvedGateway = {
+    deployment: gwDeployment,
+    container: pick('spec.gateway.container', g.container, fg.container, DEFAULTS.gateway.container)!,
+    image: gwImage ?? `kong:${formatVersion(gwVersion!)}`,
+    version: gwVersion!,
+    replicas,
+    maxSurge,
+    maxUnavailable,
+    budget: resolveBudget(maxSurge, maxUnavailable, replicas),
+    adminService: pick('spec.gateway.adminService', g.adminService, fg.adminService, DEFAULTS.gateway.adminService)!,
+    proxyService: pick('spec.gateway.proxyService', g.proxyService, fg.proxyService, DEFAULTS.gateway.proxyService)!,
+    adminPort: pick('spec.gateway.adminPort', g.adminPort, fg.adminPort, DEFAULTS.gateway.adminPort)!,
+    adminScheme: fg.adminScheme ?? 'https',
+    adminReachable: fg.adminReachable ?? topology === 'separate',
+    selector: fg.selector ?? { app: gwDeployment },
+    greenDeployment,
+    sidecar,
+  };
+
+  const argo = s.output?.argocd ?? {};
+  const resolvedWithoutBase = {
+    name: input.metadata.name,
+    from: from!,
+    to: s.to,
+    strategy: s.strategy ?? DEFAULTS.strategy,
+    allowDowntime: s.allowDowntime ?? DEFAULTS.allowDowntime,
+    namespace,
+    topology,
+    database,
+    gateway,
+    controller,
+    hooks: {
+      image: s.hooks?.image ?? DEFAULTS.hooks.image,
+      timeoutSeconds: s.hooks?.timeoutSeconds ?? DEFAULTS.hooks.timeoutSeconds,
+      runAsUser: DEFAULTS.hooks.runAsUser,
+    },
+    output: {
+      argocd: {
+        mode: argo.mode ?? DEFAULTS.output.argocd.mode,
+        repoURL: argo.repoURL ?? DEFAULTS.output.argocd.repoURL,
+        path: argo.path ?? `dist/${input.metadata.name}`,
+        targetRevision: argo.targetRevision ?? DEFAULTS.output.argocd.targetRevision,
+        project: argo.project ?? DEFAULTS.output.argocd.project,
+      },
+    },
+    helm: facts.helm,
+    inferred,
+    warnings: [...(facts.warnings ?? [])],
+  };
+  const base = facts.base ?? modelledObjects(resolvedWithoutBase);
+  return { ...resolvedWithoutBase, base };
+}

@@ -1,0 +1,145 @@
+/**
+ * The migration spec as users write it (DESIGN.md "Input"). Strict: an unknown field is an
+ * error, so a typo cannot pass silently. Fields a `source` can tell are optional here;
+ * `resolve.ts` fills them from the source and from `DEFAULTS`, then checks the rules
+ * across fields.
+ */
+import { z } from 'zod';
+import { FLAVORS } from '../model/flavor';
+import { isIntOrPercent } from './intOrPercent';
+
+/** DNS-1123 label: what Kubernetes allows for namespaces, labels and most names. */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** DNS-1035 label: Service names (must start with a letter). */
+export const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+const dnsLabel = (what: string) =>
+  z
+    .string()
+    .max(63, { message: `${what} must be at most 63 characters` })
+    .regex(DNS_LABEL, {
+      message: `${what} must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit`,
+    });
+
+const serviceName = z
+  .string()
+  .max(63, { message: 'a Service name must be at most 63 characters' })
+  .regex(DNS_1035_LABEL, {
+    message: "a Service name must be a DNS-1035 label: lower-case letters, digits and '-', starting with a letter",
+  });
+
+const intOrPercent = z.custom<number | string>((v) => isIntOrPercent(v), {
+  message: 'expected an integer >= 0 or a percentage such as "25%"',
+});
+
+/** A version written in the spec. YAML reads `3.10` as a number; the loader keeps the text. */
+const versionText = z.string().min(1, { message: 'a version such as "3.9.1"' });
+
+const image = z.string().min(1).regex(/^[^\s]+$/, { message: 'an image reference such as "kong:3.9" (no spaces)' });
+
+export const FlavorSchema = z.enum(FLAVORS);
+export const StrategySchema = z.enum(['auto', 'rolling', 'blue-green', 'maintenance']);
+export const TopologySchema = z.enum(['separate', 'sidecar']);
+export const DatabaseSchema = z.enum(['off', 'postgres']);
+
+/** The KIC container inside the gateway pod (sidecar topology). */
+export const SidecarSchema = z.strictObject({
+  container: dnsLabel('a container name').optional(),
+  image: image.optional(),
+  version: versionText.optional(),
+  /** Extra `CONTROLLER_FEATURE_GATES` already set (KIC 2.x), e.g. `ExpressionRoutes=true`. */
+  featureGates: z.string().optional(),
+});
+
+export const GatewaySchema = z.strictObject({
+  deployment: dnsLabel('a Deployment name').optional(),
+  container: dnsLabel('a container name').optional(),
+  image: image.optional(),
+  version: versionText.optional(),
+  replicas: z.number().int().min(1, { message: 'replicas must be at least 1' }).max(10000).optional(),
+  maxSurge: intOrPercent.optional(),
+  maxUnavailable: intOrPercent.optional(),
+  adminService: serviceName.optional(),
+  proxyService: serviceName.optional(),
+  adminPort: z.number().int().min(1).max(65535).optional(),
+  /** Name of the parallel gateway Deployment in blue-green plans (default `<deployment>-green`). */
+  greenDeployment: dnsLabel('a Deployment name').optional(),
+  /** Sidecar topology only: the controller container in the gateway pod. */
+  sidecar: SidecarSchema.optional(),
+});
+
+export const ControllerSchema = z.strictObject({
+  deployment: dnsLabel('a Deployment name').optional(),
+  container: dnsLabel('a container name').optional(),
+  image: image.optional(),
+  version: versionText.optional(),
+  replicas: z.number().int().min(1, { message: 'replicas must be at least 1' }).max(100).optional(),
+  /** `CONTROLLER_ELECTION_ID` (default KIC's `5b374a9e.konghq.com`). */
+  electionId: z.string().min(1).max(63).optional(),
+  /** `CONTROLLER_FEATURE_GATES` as set today (KIC 2.x), e.g. `ExpressionRoutes=true`. */
+  featureGates: z.string().optional(),
+  /** Admission webhook Service selecting the controller pods. */
+  webhookService: serviceName.optional(),
+  /** Name of the parallel controller Deployment in blue-green plans (default `<deployment>-green`). */
+  greenDeployment: dnsLabel('a Deployment name').optional(),
+});
+
+export const HelmSourceSchema = z.strictObject({
+  chart: z.enum(['kong', 'ingress']),
+  release: dnsLabel('a release name'),
+  namespace: dnsLabel('a namespace').optional(),
+  values: z.string().min(1).optional(),
+});
+
+export const SourceSchema = z
+  .strictObject({
+    manifests: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+    helm: HelmSourceSchema.optional(),
+  })
+  .refine((s) => !(s.manifests && s.helm), { message: 'give either manifests or helm, not both' })
+  .refine((s) => s.manifests || s.helm, { message: 'give manifests (file, files or folder) or helm' });
+
+export const ArgoCdSchema = z.strictObject({
+  mode: z.enum(['waves', 'app-per-phase']).optional(),
+  repoURL: z.string().min(1).optional(),
+  path: z.string().min(1).optional(),
+  targetRevision: z.string().min(1).optional(),
+  project: z.string().min(1).optional(),
+});
+
+export const OutputSchema = z.strictObject({
+  argocd: ArgoCdSchema.optional(),
+});
+
+export const HooksSchema = z.strictObject({
+  image: image.optional(),
+  timeoutSeconds: z.number().int().min(30).max(86400).optional(),
+});
+
+export const SpecBodySchema = z.strictObject({
+  to: FlavorSchema,
+  from: FlavorSchema.optional(),
+  strategy: StrategySchema.optional(),
+  allowDowntime: z.boolean().optional(),
+  namespace: dnsLabel('a namespace').optional(),
+  topology: TopologySchema.optional(),
+  database: DatabaseSchema.optional(),
+  gateway: GatewaySchema.optional(),
+  controller: ControllerSchema.optional(),
+  source: SourceSchema.optional(),
+  output: OutputSchema.optional(),
+  hooks: HooksSchema.optional(),
+});
+
+export const MigrationSpecSchema = z.strictObject({
+  apiVersion: z.literal('kong-flavor-migrator/v1alpha1'),
+  kind: z.literal('RouterFlavorMigration'),
+  metadata: z.strictObject({ name: dnsLabel('metadata.name') }),
+  spec: SpecBodySchema,
+});
+
+/** A spec as written, after the schema accepted it. */
+export type MigrationSpecInput = z.infer<typeof MigrationSpecSchema>;
+export type SpecBody = z.infer<typeof SpecBodySchema>;
+export type GatewayInput = z.infer<typeof GatewaySchema>;
+export type ControllerInput = z.infer<typeof ControllerSchema>;

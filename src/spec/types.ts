@@ -1,0 +1,131 @@
+/**
+ * The resolved migration spec: every field known, defaults applied, versions parsed, the
+ * rules across fields checked. The planner, the verifier and the renderers read only this.
+ */
+import { Flavor } from '../model/flavor';
+import { Version } from '../model/version';
+import { IntOrPercent, RolloutBudget } from './intOrPercent';
+
+/** A Kubernetes object as plain JSON (what `kubectl get -o json` or a YAML manifest holds). */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+}
+
+export type Strategy = 'auto' | 'rolling' | 'blue-green' | 'maintenance';
+export type Topology = 'separate' | 'sidecar';
+export type Database = 'off' | 'postgres';
+
+/** The KIC container inside the gateway pod (sidecar topology). */
+export interface ResolvedSidecar {
+  readonly container: string;
+  readonly image: string;
+  readonly version: Version;
+  /** `CONTROLLER_FEATURE_GATES` as the pod has it today, parsed. */
+  readonly featureGates: Readonly<Record<string, boolean>>;
+}
+
+export interface ResolvedGateway {
+  readonly deployment: string;
+  readonly container: string;
+  readonly image: string;
+  readonly version: Version;
+  readonly replicas: number;
+  readonly maxSurge: IntOrPercent;
+  readonly maxUnavailable: IntOrPercent;
+  /** `maxSurge` / `maxUnavailable` resolved for `replicas` as Kubernetes does. */
+  readonly budget: RolloutBudget;
+  readonly adminService: string;
+  readonly proxyService: string;
+  /** Admin API port and scheme the gate reads `GET /` from. */
+  readonly adminPort: number;
+  readonly adminScheme: 'http' | 'https';
+  /**
+   * Whether the admin API listens beyond localhost, so the gate can reach it through the
+   * API server's pod proxy (sidecar installs usually bind it to 127.0.0.1).
+   */
+  readonly adminReachable: boolean;
+  /** The Deployment's `spec.selector.matchLabels` (also on its pods). */
+  readonly selector: Readonly<Record<string, string>>;
+  /** Name of the parallel Deployment in blue-green plans. */
+  readonly greenDeployment: string;
+  /** Sidecar topology: the controller container in the gateway pod. */
+  readonly sidecar?: ResolvedSidecar;
+}
+
+export interface ResolvedController {
+  readonly deployment: string;
+  readonly container: string;
+  readonly image: string;
+  readonly version: Version;
+  readonly replicas: number;
+  /** `CONTROLLER_ELECTION_ID`: the leader-election lease name. */
+  readonly electionId: string;
+  /** `CONTROLLER_FEATURE_GATES` as the controller has it today, parsed. */
+  readonly featureGates: Readonly<Record<string, boolean>>;
+  readonly webhookService: string;
+  readonly selector: Readonly<Record<string, string>>;
+  readonly greenDeployment: string;
+}
+
+export interface ResolvedArgoCd {
+  readonly mode: 'waves' | 'app-per-phase';
+  readonly repoURL: string;
+  /** Repository folder holding `dist/<name>`; default `dist/<name>`. */
+  readonly path: string;
+  readonly targetRevision: string;
+  readonly project: string;
+}
+
+/** Where the base objects came from. */
+export type SourceKind = 'manifests' | 'helm' | 'modelled';
+
+/** The user's objects the plan changes, as they stand before the migration. */
+export interface BaseObjects {
+  readonly origin: SourceKind;
+  readonly gatewayDeployment: KubeObject;
+  readonly controllerDeployment?: KubeObject;
+  readonly adminService?: KubeObject;
+  readonly proxyService: KubeObject;
+  readonly webhookService?: KubeObject;
+  /** Every object of the user's manifests (Kustomize base); the objects above when modelled. */
+  readonly all: readonly KubeObject[];
+}
+
+export interface HelmSource {
+  readonly chart: 'kong' | 'ingress';
+  readonly release: string;
+  readonly namespace: string;
+  /** Path of the user's values file, relative to the spec. */
+  readonly values?: string;
+}
+
+export interface ResolvedSpec {
+  readonly name: string;
+  readonly from: Flavor;
+  readonly to: Flavor;
+  readonly strategy: Strategy;
+  readonly allowDowntime: boolean;
+  readonly namespace: string;
+  readonly topology: Topology;
+  readonly database: Database;
+  readonly gateway: ResolvedGateway;
+  /** Absent in sidecar topology. */
+  readonly controller?: ResolvedController;
+  readonly hooks: { readonly image: string; readonly timeoutSeconds: number; readonly runAsUser: number };
+  readonly output: { readonly argocd: ResolvedArgoCd };
+  readonly helm?: HelmSource;
+  readonly base: BaseObjects;
+  /** Facts read from the source rather than written in the spec, for the plan's reasons. */
+  readonly inferred: readonly string[];
+  /** Things the user should know about the input (e.g. literal secrets copied through). */
+  readonly warnings: readonly string[];
+}
