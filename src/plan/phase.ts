@@ -1,0 +1,138 @@
+/**
+ * One phase of a plan, built from the states before and after it: what changes, what the
+ * gate checks, and what rolling back means. Strategies only say which states follow which.
+ */
+import { resolveBudget } from '../spec/intOrPercent';
+import { ResolvedSpec } from '../spec/types';
+import { controllerTemplateChanged, diffStates, gatewayTemplateChanged } from './state';
+import { GateCheck, InstallationState, Phase } from './types';
+
+/** Rough seconds for one pod to start and become Ready, for estimates only. */
+const POD_START_SECONDS = 30;
+
+export interface PhaseInput {
+  readonly slug: string;
+  readonly title: string;
+  readonly description: string;
+  readonly state: InstallationState;
+  /** Whether traffic is served throughout (false in maintenance phases). */
+  readonly zeroDowntime?: boolean;
+  /** How rolling back from this phase goes, for people. */
+  readonly rollback: string;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** The checks a gate must pass after going from `prev` to `next`. */
+export function gateChecks(prev: InstallationState, next: InstallationState): GateCheck[] {
+  const checks: GateCheck[] = [];
+  const flavorChecked = new Set<string>();
+  const checkGateway = (name: string) => {
+    const g = next.gateways.find((x) => x.name === name);
+    if (!g || flavorChecked.has(name)) return;
+    flavorChecked.add(name);
+    if (g.replicas > 0) {
+      checks.push({ check: 'rollout', deployment: g.name });
+      checks.push({ check: 'flavor', deployment: g.name, selector: g.selector, flavor: g.flavor, replicas: g.replicas });
+    } else {
+      checks.push({ check: 'scaled-down', deployment: g.name, selector: g.selector });
+    }
+  };
+  for (const g of next.gateways) {
+    const before = prev.gateways.find((x) => x.name === g.name);
+    if (!before || gatewayTemplateChanged(before, g) || before.replicas !== g.replicas) checkGateway(g.name);
+  }
+  for (const c of next.controllers) {
+    const before = prev.controllers.find((x) => x.name === c.name);
+    const changed = !before || controllerTemplateChanged(before, c) || before.replicas !== c.replicas;
+    if (!changed) continue;
+    if (c.replicas > 0) {
+      checks.push({ check: 'rollout', deployment: c.name });
+      // A controller that (re)started detected a flavor: check the gateways it configures.
+      const admin = next.services.find((s) => s.name === c.adminService);
+      for (const g of next.gateways) {
+        if (admin && Object.keys(admin.selector).every((k) => g.selector[k] === admin.selector[k])) checkGateway(g.name);
+      }
+    } else {
+      checks.push({ check: 'scaled-down', deployment: c.name, selector: c.selector });
+    }
+  }
+  for (const s of next.services) {
+    const before = prev.services.find((x) => x.name === s.name);
+    const moved = before && JSON.stringify(before.selector) !== JSON.stringify(s.selector);
+    if (moved && s.role !== 'admin') checks.push({ check: 'endpoints', service: s.name, selector: s.selector });
+  }
+  for (const g of prev.gateways) if (!next.gateways.some((x) => x.name === g.name)) checks.push({ check: 'removed', kind: 'Deployment', name: g.name });
+  for (const c of prev.controllers) if (!next.controllers.some((x) => x.name === c.name)) checks.push({ check: 'removed', kind: 'Deployment', name: c.name });
+  for (const s of prev.services) if (!next.services.some((x) => x.name === s.name)) checks.push({ check: 'removed', kind: 'Service', name: s.name });
+  return checks;
+}
+
+/** What a gate check means, for people. */
+export function describeCheck(check: GateCheck, namespace: string): string {
+  switch (check.check) {
+    case 'rollout':
+      return `kubectl -n ${namespace} rollout status deployment/${check.deployment} completes`;
+    case 'flavor':
+      return `every ${check.deployment} pod answers GET / on the admin API with router_flavor "${check.flavor}" and holds a configuration`;
+    case 'scaled-down':
+      return `no ${check.deployment} pods are left`;
+    case 'endpoints':
+      return `Service ${check.service} has only Ready endpoints of pods ${Object.entries(check.selector).map(([k, v]) => `${k}=${v}`).join(',')}`;
+    case 'removed':
+      return `${check.kind} ${check.name} is gone`;
+  }
+}
+
+function estimateSeconds(prev: InstallationState, next: InstallationState): number {
+  let seconds = 10;
+  for (const g of next.gateways) {
+    const before = prev.gateways.find((x) => x.name === g.name);
+    if (!before) seconds = Math.max(seconds, 2 * POD_START_SECONDS);
+    else if (gatewayTemplateChanged(before, g) && g.replicas > 0) {
+      const budget = resolveBudget(g.maxSurge, g.maxUnavailable, g.replicas);
+      const step = Math.max(1, budget.maxSurge + budget.maxUnavailable);
+      seconds = Math.max(seconds, Math.ceil(g.replicas / step) * POD_START_SECONDS + POD_START_SECONDS);
+    } else if (before.replicas !== g.replicas) seconds = Math.max(seconds, 2 * POD_START_SECONDS);
+  }
+  for (const c of next.controllers) {
+    const before = prev.controllers.find((x) => x.name === c.name);
+    if (!before || controllerTemplateChanged(before, c) || before.replicas !== c.replicas) seconds += 2 * POD_START_SECONDS;
+  }
+  return seconds;
+}
+
+/** Builds the phases of a plan from the initial state and each phase's target state. */
+export function buildPhases(spec: ResolvedSpec, initial: InstallationState, inputs: readonly PhaseInput[]): Phase[] {
+  const phases: Phase[] = [];
+  let prev = initial;
+  inputs.forEach((input, i) => {
+    const checks = gateChecks(prev, input.state);
+    const changes = diffStates(prev, input.state);
+    const sidecarRoll = spec.topology === 'sidecar' && input.state.gateways.some((g) => {
+      const before = prev.gateways.find((x) => x.name === g.name);
+      return before !== undefined && gatewayTemplateChanged(before, g) && g.replicas > 0;
+    });
+    const restartsController =
+      sidecarRoll ||
+      input.state.controllers.some((c) => {
+        const before = prev.controllers.find((x) => x.name === c.name);
+        return c.replicas > 0 && (!before || controllerTemplateChanged(before, c) || before.replicas === 0);
+      });
+    phases.push({
+      id: `${pad(i + 1)}-${input.slug}`,
+      title: input.title,
+      description: input.description,
+      state: input.state,
+      changes,
+      restartsController,
+      waitFor: checks.map((c) => describeCheck(c, spec.namespace)),
+      gate: { checks, timeoutSeconds: spec.hooks.timeoutSeconds },
+      rollback: { description: input.rollback, state: prev },
+      zeroDowntime: input.zeroDowntime ?? true,
+      estimatedSeconds: estimateSeconds(prev, input.state),
+    });
+    prev = input.state;
+  });
+  return phases;
+}

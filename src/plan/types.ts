@@ -1,0 +1,178 @@
+/**
+ * A migration plan: the installation's desired state after each phase, and what a person
+ * (and a gate) must see before going on. The planner produces it, the verifier judges it,
+ * the constructs render it. Everything here is plain data (it is `plan.json`).
+ */
+import { FeatureGates } from '../model/featureGates';
+import { Flavor } from '../model/flavor';
+import { IntOrPercent } from '../spec/intOrPercent';
+
+export type Labels = Readonly<Record<string, string>>;
+
+/** `blue` is what the user runs today; `green` is the parallel stack of a blue-green plan. */
+export type Stack = 'blue' | 'green';
+
+/** A gateway Deployment as it should stand. */
+export interface GatewayState {
+  readonly name: string;
+  readonly stack: Stack;
+  /** `KONG_ROUTER_FLAVOR` of its pods. */
+  readonly flavor: Flavor;
+  readonly replicas: number;
+  /** The rolling-update strategy the Deployment carries at this point. */
+  readonly maxSurge: IntOrPercent;
+  readonly maxUnavailable: IntOrPercent;
+  /** `spec.selector.matchLabels`, also on its pods. */
+  readonly selector: Labels;
+  /** Sidecar topology: `CONTROLLER_FEATURE_GATES` of the controller container in the pod. */
+  readonly sidecarFeatureGates?: FeatureGates;
+}
+
+/** A controller Deployment (separate topology) as it should stand. */
+export interface ControllerState {
+  readonly name: string;
+  readonly stack: Stack;
+  readonly replicas: number;
+  /**
+   * Value of the pod-template annotation `RESTART_ANNOTATION`: names the flavor the
+   * controller must detect. A new value restarts the controller; the same value does not.
+   */
+  readonly restartFor?: string;
+  readonly featureGates: FeatureGates;
+  /** `CONTROLLER_ELECTION_ID`: controllers sharing it share one leader. */
+  readonly electionId: string;
+  /** `CONTROLLER_KONG_ADMIN_SVC` name (same namespace): the gateways it discovers. */
+  readonly adminService: string;
+  /** `CONTROLLER_UPDATE_STATUS`: whether it writes Ingress/Gateway status. */
+  readonly updateStatus: boolean;
+  readonly selector: Labels;
+}
+
+export type ServiceRole = 'proxy' | 'admin' | 'webhook';
+
+/** A Service whose selector the plan sets. */
+export interface ServiceState {
+  readonly name: string;
+  readonly role: ServiceRole;
+  readonly stack: Stack;
+  readonly selector: Labels;
+}
+
+/** The desired state of everything the plan touches. Objects absent here do not exist. */
+export interface InstallationState {
+  readonly gateways: readonly GatewayState[];
+  readonly controllers: readonly ControllerState[];
+  readonly services: readonly ServiceState[];
+}
+
+/** A change a phase makes to one object, for people. */
+export interface Change {
+  readonly kind: 'Deployment' | 'Service';
+  readonly name: string;
+  readonly change: string;
+}
+
+/** What a phase's gate Job checks before the next phase may start. */
+export type GateCheck =
+  | { readonly check: 'rollout'; readonly deployment: string }
+  | { readonly check: 'flavor'; readonly deployment: string; readonly selector: Labels; readonly flavor: Flavor; readonly replicas: number }
+  | { readonly check: 'scaled-down'; readonly deployment: string; readonly selector: Labels }
+  | { readonly check: 'endpoints'; readonly service: string; readonly selector: Labels }
+  | { readonly check: 'removed'; readonly kind: 'Deployment' | 'Service'; readonly name: string };
+
+export interface Gate {
+  readonly checks: readonly GateCheck[];
+  /** Seconds before the gate fails (`activeDeadlineSeconds`). */
+  readonly timeoutSeconds: number;
+}
+
+/** The verifier's verdict on something: safe, or why not. */
+export interface Verdict {
+  readonly safe: boolean;
+  readonly statesExplored: number;
+  readonly violations: readonly Violation[];
+  /** Transient problems that heal (e.g. an old pod rejecting a config it will not need). */
+  readonly warnings: readonly Violation[];
+}
+
+export type Invariant = 'capacity' | 'acceptance' | 'progress' | 'convergence';
+
+export interface Violation {
+  readonly invariant: Invariant;
+  readonly message: string;
+  /** Steps from the start of the checked run to the violation, one line each. */
+  readonly trace: readonly string[];
+}
+
+export interface Rollback {
+  /** What rolling back from this phase does, for people. */
+  readonly description: string;
+  /** The state rolling back returns to (the state before this phase). */
+  readonly state: InstallationState;
+  /** Whether rolling back from this phase keeps serving, as the verifier found. */
+  readonly zeroDowntime?: boolean;
+  readonly verdict?: Verdict;
+}
+
+export interface Phase {
+  /** `NN-<slug>`, also the folder name under `phases/`. */
+  readonly id: string;
+  readonly title: string;
+  /** Why this phase exists and what to watch. */
+  readonly description: string;
+  /** The desired state once the phase is applied. */
+  readonly state: InstallationState;
+  readonly changes: readonly Change[];
+  readonly restartsController: boolean;
+  /** What must hold before the next phase, for people (the gate checks it). */
+  readonly waitFor: readonly string[];
+  readonly gate: Gate;
+  readonly rollback: Rollback;
+  /** Whether traffic is served throughout this phase. */
+  readonly zeroDowntime: boolean;
+  /** A rough duration, for the runbook (seconds). */
+  readonly estimatedSeconds: number;
+}
+
+export type PlanStrategy = 'none' | 'rolling' | 'blue-green' | 'maintenance';
+
+export interface RuledOut {
+  readonly strategy: Exclude<PlanStrategy, 'none'>;
+  readonly reason: string;
+}
+
+export interface Plan {
+  readonly name: string;
+  readonly namespace: string;
+  readonly from: Flavor;
+  readonly to: Flavor;
+  readonly strategy: PlanStrategy;
+  readonly zeroDowntime: boolean;
+  readonly reasons: readonly string[];
+  readonly ruledOut: readonly RuledOut[];
+  readonly initial: InstallationState;
+  readonly phases: readonly Phase[];
+  readonly warnings: readonly string[];
+  /** Extra pods a blue-green plan runs, and between which phases. */
+  readonly extraCapacity?: { readonly pods: number; readonly fromPhase: string; readonly untilPhase: string };
+  /** Maintenance plans: the longest the gateways may be down (sum of the gate timeouts). */
+  readonly downtimeWindowSeconds?: number;
+  /** First phase from which rolling back no longer keeps serving, if any. */
+  readonly rollbackNotZeroDowntimeFrom?: string;
+  /** The verifier's verdict on the whole plan (set by `verifyPlan`). */
+  readonly verification?: Verdict;
+}
+
+/** The planner's answer: a plan, or why no plan without downtime exists (exit 3). */
+export type PlanResult =
+  | { readonly kind: 'plan'; readonly plan: Plan }
+  | {
+      readonly kind: 'refused';
+      readonly name: string;
+      readonly from: Flavor;
+      readonly to: Flavor;
+      /** The strategy the rules point at, when it exists but cannot be produced. */
+      readonly strategy?: Exclude<PlanStrategy, 'none'>;
+      readonly reasons: readonly string[];
+      readonly ruledOut: readonly RuledOut[];
+    };
