@@ -1,0 +1,144 @@
+#!/usr/bin/env node
+/**
+ * kong-flavor: plan, verify and synthesize a Kong router flavor migration.
+ *
+ * Exit codes (DESIGN.md): 0 success; 2 invalid input; 3 no plan without downtime;
+ * 4 the verifier found a violation; 1 anything else.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Command, CommanderError } from 'commander';
+import { PlanRefusedError, UnsafePlanError } from './errors';
+import { formatPlan, formatRefusal, formatVerdict } from './render/terminal';
+import { InputError } from './spec/errors';
+import { loadSpec } from './spec/load';
+import { ResolvedSpec } from './spec/types';
+import { planOrThrow, synthesize } from './synth';
+import { writeOutput } from './render/write';
+import { OutputFiles } from './render/files';
+import { checkedPlan, verifyNaiveSpec, verifySpecPlan } from './verification';
+
+export const EXIT = { ok: 0, other: 1, input: 2, noPlan: 3, unsafe: 4 } as const;
+
+interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+/** Spec files named on the command line: files as given, folders expanded to their `*.yaml`/`*.yml`. */
+function specFiles(args: readonly string[]): string[] {
+  const files: string[] = [];
+  for (const arg of args) {
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.statSync(arg);
+    } catch {
+      stat = undefined;
+    }
+    if (stat?.isDirectory()) {
+      const inside = fs
+        .readdirSync(arg)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort()
+        .map((f) => path.join(arg, f));
+      if (inside.length === 0) throw new InputError({ path: arg, message: 'folder has no .yaml specs' });
+      files.push(...inside);
+    } else {
+      files.push(arg);
+    }
+  }
+  return files;
+}
+
+function toExitCode(e: unknown, io: Io): number {
+  if (e instanceof InputError) {
+    io.err(`error: invalid input\n${e.problems.map((p) => `  ${p.path ? `${p.path}: ` : ''}${p.message}`).join('\n')}\n`);
+    return EXIT.input;
+  }
+  if (e instanceof PlanRefusedError) {
+    io.err(formatRefusal(e.refusal));
+    return EXIT.noPlan;
+  }
+  if (e instanceof UnsafePlanError) {
+    io.err(`error: ${e.message}\n`);
+    return EXIT.unsafe;
+  }
+  io.err(`error: ${(e as Error)?.message ?? String(e)}\n`);
+  return EXIT.other;
+}
+
+/** Runs the CLI with `argv` (without `node` and the script); returns the exit code. */
+export function run(argv: readonly string[], io: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }): number {
+  let code: number = EXIT.ok;
+  const program = new Command('kong-flavor')
+    .description('Plan, verify and stage a Kong Gateway router flavor change on Kubernetes without an outage.')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showSuggestionAfterError(true);
+
+  program
+    .command('plan')
+    .description('print the plan for a migration spec (a table, or JSON with --json)')
+    .argument('<spec>', 'migration spec (YAML)')
+    .option('--json', 'print plan.json instead of a table')
+    .action((file: string, opts: { json?: boolean }) => {
+      const spec = loadSpec(file);
+      const plan = checkedPlan(spec, planOrThrow(spec));
+      io.out(opts.json ? JSON.stringify(plan, null, 2) + '\n' : formatPlan(plan));
+    });
+
+  program
+    .command('verify')
+    .description('model-check the plan (or, with --naive, the in-place edit a user would make) over every interleaving')
+    .argument('<spec>', 'migration spec (YAML)')
+    .option('--json', 'print the verdict as JSON')
+    .option('--naive', 'verify the one-step edit of KONG_ROUTER_FLAVOR instead of the plan')
+    .action((file: string, opts: { json?: boolean; naive?: boolean }) => {
+      const spec = loadSpec(file);
+      const verdict = opts.naive ? verifyNaiveSpec(spec) : verifySpecPlan(spec, planOrThrow(spec));
+      io.out(opts.json ? JSON.stringify(verdict, null, 2) + '\n' : formatVerdict(verdict, opts.naive ? 'the naive edit' : `the plan for ${spec.name}`));
+      if (!verdict.safe) code = EXIT.unsafe;
+    });
+
+  program
+    .command('synth')
+    .description('write plan.json, per-phase manifests, Helm values, Kustomize overlays, Argo CD Applications and RUNBOOK.md')
+    .argument('<specs...>', 'migration specs (YAML files or folders of them)')
+    .option('--out <dir>', 'output folder', 'dist')
+    .option('--force', 'replace output folders an earlier synth wrote')
+    .option('--quiet', 'print nothing on success')
+    .action((args: string[], opts: { out: string; force?: boolean; quiet?: boolean }) => {
+      // Everything is planned, verified and rendered before anything is written.
+      const outputs: { spec: ResolvedSpec; files: OutputFiles }[] = [];
+      const seen = new Map<string, string>();
+      for (const file of specFiles(args)) {
+        const spec = loadSpec(file);
+        if (seen.has(spec.name)) {
+          throw new InputError({ path: `${file}: metadata.name`, message: `"${spec.name}" is also the name in ${seen.get(spec.name)}; names must be unique` });
+        }
+        seen.set(spec.name, file);
+        const plan = checkedPlan(spec, planOrThrow(spec));
+        outputs.push({ spec, files: synthesize(spec, plan).files });
+      }
+      for (const { spec, files } of outputs) {
+        const target = path.join(opts.out, spec.name);
+        writeOutput(target, files, { force: opts.force });
+        if (!opts.quiet) io.out(`wrote ${target}/ (${files.size} files)\n`);
+      }
+    });
+
+  try {
+    program.parse(argv as string[], { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0) return EXIT.ok;
+      return EXIT.input;
+    }
+    return toExitCode(e, io);
+  }
+  return code;
+}
+
+if (require.main === module) {
+  process.exitCode = run(process.argv.slice(2));
+}

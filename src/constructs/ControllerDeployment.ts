@@ -1,0 +1,70 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { formatFeatureGates } from '../model/featureGates';
+import { DEFAULT_ELECTION_ID } from '../model/rules';
+import { STACK_LABEL } from '../plan/state';
+import { ControllerState } from '../plan/types';
+import { InputError } from '../spec/errors';
+import { KubeObject, ResolvedSpec } from '../spec/types';
+import { applyControllerRestart } from './ControllerRestart';
+import { cleanCopy, deploymentSpec, envValue, findContainer, relabel, setEnv, unsetEnv } from './manifest';
+import { withSyncWave } from './syncWave';
+
+export interface ControllerDeploymentProps {
+  /** The resolved spec: names, containers and the user's Deployment to start from. */
+  readonly spec: ResolvedSpec;
+  /** The controller Deployment as it must stand. */
+  readonly state: ControllerState;
+  /** Argo CD sync wave. @default no annotation */
+  readonly syncWave?: number;
+}
+
+/**
+ * The controller Deployment at one point of the plan: the user's Deployment with replicas,
+ * the restart annotation, and the env that decides what it detects and where it pushes
+ * (`CONTROLLER_FEATURE_GATES`, `CONTROLLER_ELECTION_ID`, `CONTROLLER_KONG_ADMIN_SVC`,
+ * `CONTROLLER_UPDATE_STATUS`). Env is only written where it differs from what the user has.
+ */
+export function controllerDeploymentManifest(spec: ResolvedSpec, state: ControllerState): KubeObject {
+  const base = spec.base.controllerDeployment;
+  const c = spec.controller;
+  if (!base || !c) throw new InputError({ path: 'spec.controller', message: 'the plan needs the controller Deployment' });
+  const obj = cleanCopy(base);
+  const ds = deploymentSpec(obj);
+  obj.metadata.name = state.name;
+  obj.metadata.namespace = spec.namespace;
+  if (state.stack === 'green') {
+    obj.metadata.labels = { ...relabel(obj.metadata.labels, c.selector, state.selector), [STACK_LABEL]: 'green' };
+    ds.selector = { matchLabels: { ...state.selector } };
+    ds.template.metadata = ds.template.metadata ?? {};
+    ds.template.metadata.labels = { ...relabel(ds.template.metadata.labels, c.selector, state.selector), [STACK_LABEL]: 'green' };
+  }
+  ds.replicas = state.replicas;
+  applyControllerRestart(ds, state.restartFor);
+  const container = findContainer(obj, c.container, 'spec.controller.container');
+
+  const gates = formatFeatureGates(state.featureGates);
+  if (gates) setEnv(container, 'CONTROLLER_FEATURE_GATES', gates);
+  else unsetEnv(container, 'CONTROLLER_FEATURE_GATES');
+
+  if ((envValue(container, 'CONTROLLER_ELECTION_ID') ?? DEFAULT_ELECTION_ID) !== state.electionId) {
+    setEnv(container, 'CONTROLLER_ELECTION_ID', state.electionId);
+  }
+  const adminSvc = `${spec.namespace}/${state.adminService}`;
+  if (envValue(container, 'CONTROLLER_KONG_ADMIN_SVC') !== adminSvc && state.adminService !== spec.gateway.adminService) {
+    setEnv(container, 'CONTROLLER_KONG_ADMIN_SVC', adminSvc);
+  }
+  const statusOn = (envValue(container, 'CONTROLLER_UPDATE_STATUS') ?? 'true').toLowerCase() !== 'false';
+  if (statusOn !== state.updateStatus) setEnv(container, 'CONTROLLER_UPDATE_STATUS', String(state.updateStatus));
+  return obj;
+}
+
+/** The controller Deployment as the plan needs it at one phase (see `controllerDeploymentManifest`). */
+export class ControllerDeployment extends Construct {
+  public readonly apiObject: ApiObject;
+
+  constructor(scope: Construct, id: string, props: ControllerDeploymentProps) {
+    super(scope, id);
+    this.apiObject = new ApiObject(this, 'Resource', withSyncWave(controllerDeploymentManifest(props.spec, props.state), props.syncWave));
+  }
+}

@@ -1,0 +1,173 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { GateCheck } from '../plan/types';
+import { ResolvedSpec } from '../spec/types';
+import { HookJob, HookTiming } from './HookJob';
+
+export interface FlavorGateProps extends HookTiming {
+  readonly spec: ResolvedSpec;
+  /** Name of the Job and its RBAC. */
+  readonly name: string;
+  /** The phase the gate closes, for logs. */
+  readonly phaseId: string;
+  readonly checks: readonly GateCheck[];
+  /** Seconds the gate waits for its checks before failing. */
+  readonly timeoutSeconds: number;
+}
+
+const selectorArg = (selector: Readonly<Record<string, string>>) =>
+  Object.keys(selector)
+    .sort()
+    .map((k) => `${k}=${selector[k]}`)
+    .join(',');
+
+/** Shell-quotes a value for the gate script. */
+function q(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Shell functions shared by every gate: each loops until its condition holds or the deadline passes. */
+const PRELUDE = `set -eu
+deadline=$(( $(date +%s) + TIMEOUT ))
+fail() { echo "GATE FAILED: $*" >&2; exit 1; }
+late() { [ "$(date +%s)" -ge "$deadline" ]; }
+# Pods of a selector that are not terminating, one name per line.
+live_pods() {
+  kubectl -n "$NS" get pods -l "$1" -o go-template='{{range .items}}{{if not .metadata.deletionTimestamp}}{{.metadata.name}}{{"\\n"}}{{end}}{{end}}'
+}
+# Every live pod of a Deployment reports the flavor on its admin API and holds a configuration.
+check_flavor_admin() { # deployment selector flavor replicas
+  while :; do
+    ok=0; total=0
+    for pod in $(live_pods "$2"); do
+      total=$((total + 1))
+      root=$(kubectl get --raw "/api/v1/namespaces/$NS/pods/$ADMIN_SCHEME:$pod:$ADMIN_PORT/proxy/" 2>/dev/null || true)
+      status=$(kubectl get --raw "/api/v1/namespaces/$NS/pods/$ADMIN_SCHEME:$pod:$ADMIN_PORT/proxy/status" 2>/dev/null || true)
+      if ! echo "$root" | grep -Eq "\\"router_flavor\\" *: *\\"$3\\""; then
+        echo "$1: $pod does not report router_flavor $3 yet"
+      elif [ "$DBLESS" = "true" ] && { [ -z "$status" ] || echo "$status" | grep -Eq '"configuration_hash" *: *"0{32}"'; }; then
+        echo "$1: $pod holds no configuration yet"
+      else
+        ok=$((ok + 1))
+      fi
+    done
+    if [ "$total" -eq "$4" ] && [ "$ok" -eq "$4" ]; then echo "$1: $ok/$4 pods run $3 with a configuration"; return 0; fi
+    late && fail "$1: $ok of $4 pods report router_flavor $3 with a configuration ($total live)"
+    sleep 5
+  done
+}
+# Admin API bound to localhost (sidecar): every live pod runs the flavor and is Ready.
+check_flavor_pods() { # deployment selector flavor replicas container
+  tpl='{{range .items}}{{if not .metadata.deletionTimestamp}}{{.metadata.name}} {{range .spec.containers}}{{if eq .name "'"$5"'"}}{{range .env}}{{if eq .name "KONG_ROUTER_FLAVOR"}}{{.value}}{{end}}{{end}}{{end}}{{end}} {{range .status.conditions}}{{if eq .type "Ready"}}{{.status}}{{end}}{{end}}{{"\\n"}}{{end}}{{end}}'
+  while :; do
+    ok=$(kubectl -n "$NS" get pods -l "$2" -o go-template="$tpl" | grep -c " $3 True$" || true)
+    total=$(live_pods "$2" | grep -c . || true)
+    if [ "$total" -eq "$4" ] && [ "$ok" -eq "$4" ]; then echo "$1: $ok/$4 pods run $3 and are Ready"; return 0; fi
+    late && fail "$1: $ok of $4 pods run $3 and are Ready ($total live)"
+    sleep 5
+  done
+}
+check_scaled_down() { # deployment selector
+  while [ -n "$(live_pods "$2")" ]; do late && fail "$1 still has pods"; sleep 5; done
+  echo "$1: no pods left"
+}
+check_endpoints() { # service selector
+  while :; do
+    want=$(kubectl -n "$NS" get pods -l "$2" -o go-template='{{range .items}}{{if not .metadata.deletionTimestamp}}{{range .status.conditions}}{{if and (eq .type "Ready") (eq .status "True")}}x{{end}}{{end}}{{end}}{{end}}')
+    got=$(kubectl -n "$NS" get endpoints "$1" -o go-template='{{range .subsets}}{{range .addresses}}{{.targetRef.name}}{{"\\n"}}{{end}}{{end}}')
+    stray=0
+    for pod in $got; do live_pods "$2" | grep -qx "$pod" || stray=$((stray + 1)); done
+    n=$(echo "$got" | grep -c . || true)
+    if [ "$stray" -eq 0 ] && [ "$n" -gt 0 ] && [ "$n" -eq "\${#want}" ]; then echo "$1: $n endpoints, all selected by $2 and Ready"; return 0; fi
+    late && fail "$1: $n endpoints, $stray not selected by $2"
+    sleep 5
+  done
+}
+check_removed() { # kind name
+  while kubectl -n "$NS" get "$1" "$2" >/dev/null 2>&1; do late && fail "$1 $2 still exists"; sleep 5; done
+  echo "$1 $2: gone"
+}
+`;
+
+/** The gate's script: the prelude, then one line per check. */
+export function gateScript(spec: ResolvedSpec, phaseId: string, checks: readonly GateCheck[], timeoutSeconds: number): string {
+  const gw = spec.gateway;
+  const lines = [
+    `NS=${q(spec.namespace)}`,
+    `TIMEOUT=${timeoutSeconds}`,
+    `ADMIN_SCHEME=${q(gw.adminScheme)}`,
+    `ADMIN_PORT=${gw.adminPort}`,
+    `DBLESS=${spec.database === 'off' ? 'true' : 'false'}`,
+    PRELUDE,
+    `echo ${q(`gate ${phaseId}: ${checks.length} checks`)}`,
+  ];
+  for (const c of checks) {
+    switch (c.check) {
+      case 'rollout':
+        lines.push(`kubectl -n "$NS" rollout status deployment/${c.deployment} --timeout=${timeoutSeconds}s || fail ${q(`rollout of ${c.deployment}`)}`);
+        break;
+      case 'flavor':
+        lines.push(
+          gw.adminReachable
+            ? `check_flavor_admin ${q(c.deployment)} ${q(selectorArg(c.selector))} ${q(c.flavor)} ${c.replicas}`
+            : `check_flavor_pods ${q(c.deployment)} ${q(selectorArg(c.selector))} ${q(c.flavor)} ${c.replicas} ${q(gw.container)}`,
+        );
+        break;
+      case 'scaled-down':
+        lines.push(`check_scaled_down ${q(c.deployment)} ${q(selectorArg(c.selector))}`);
+        break;
+      case 'endpoints':
+        lines.push(`check_endpoints ${q(c.service)} ${q(selectorArg(c.selector))}`);
+        break;
+      case 'removed':
+        lines.push(`check_removed ${c.kind.toLowerCase()} ${q(c.name)}`);
+        break;
+    }
+  }
+  lines.push(`echo ${q(`gate ${phaseId}: passed`)}`);
+  return lines.join('\n') + '\n';
+}
+
+/** The RBAC a gate needs: reads only, named objects where Kubernetes allows it. */
+export function gateRules(checks: readonly GateCheck[]): k8s.PolicyRule[] {
+  const uniq = (xs: string[]) => [...new Set(xs)].sort();
+  const deployments = uniq(
+    checks.flatMap((c) => (c.check === 'rollout' ? [c.deployment] : c.check === 'removed' && c.kind === 'Deployment' ? [c.name] : [])),
+  );
+  const services = uniq(checks.flatMap((c) => (c.check === 'endpoints' ? [c.service] : c.check === 'removed' && c.kind === 'Service' ? [c.name] : [])));
+  const endpoints = uniq(checks.flatMap((c) => (c.check === 'endpoints' ? [c.service] : [])));
+  const rules: k8s.PolicyRule[] = [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }];
+  if (checks.some((c) => c.check === 'flavor')) rules.push({ apiGroups: [''], resources: ['pods/proxy'], verbs: ['get'] });
+  if (deployments.length) {
+    // `kubectl rollout status` gets, then watches the Deployment by name (a field selector RBAC honours).
+    rules.push({ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch'], resourceNames: deployments });
+  }
+  if (services.length) rules.push({ apiGroups: [''], resources: ['services'], verbs: ['get'], resourceNames: services });
+  if (endpoints.length) rules.push({ apiGroups: [''], resources: ['endpoints'], verbs: ['get'], resourceNames: endpoints });
+  return rules;
+}
+
+/**
+ * The gate of a phase: a Job that waits for the phase's rollouts, then checks that every
+ * gateway reports the expected `router_flavor` on its admin API (`GET /` through the API
+ * server's pod proxy, so the image needs only kubectl) and holds a configuration. The next
+ * phase must not start before it succeeds; with Argo CD waves it blocks the sync.
+ */
+export class FlavorGate extends Construct {
+  public readonly job: HookJob;
+
+  constructor(scope: Construct, id: string, props: FlavorGateProps) {
+    super(scope, id);
+    const { spec } = props;
+    this.job = new HookJob(this, 'Job', {
+      ...props,
+      namespace: spec.namespace,
+      image: spec.hooks.image,
+      runAsUser: spec.hooks.runAsUser,
+      script: gateScript(spec, props.phaseId, props.checks, props.timeoutSeconds),
+      rules: gateRules(props.checks),
+      description: `Gate of phase ${props.phaseId}: ${props.checks.map((c) => c.check).join(', ')}`,
+      labels: { 'kong-flavor-migrator/plan': spec.name },
+    });
+  }
+}

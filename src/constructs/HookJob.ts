@@ -1,0 +1,128 @@
+import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { KubeObject } from '../spec/types';
+import { withSyncWave } from './syncWave';
+
+/** How a hook Job is started by the delivery tool. */
+export interface HookTiming {
+  /** Argo CD hook phase. @default 'Sync' (ordered by `syncWave`) */
+  readonly argoHook?: 'PreSync' | 'Sync' | 'PostSync' | 'SyncFail';
+  /** Argo CD sync wave of the Job and its RBAC. @default no annotation */
+  readonly syncWave?: number;
+  /** Helm hook (when rendered for a chart release). @default no Helm annotations */
+  readonly helmHook?: 'pre-upgrade' | 'post-upgrade';
+  /** Helm hook weight. @default 0 */
+  readonly helmWeight?: number;
+}
+
+export interface HookJobProps extends HookTiming {
+  /** Name of the Job, its ServiceAccount, Role and RoleBinding. */
+  readonly name: string;
+  readonly namespace: string;
+  /** Image with `kubectl` and a POSIX shell. */
+  readonly image: string;
+  /** The shell script the Job runs. */
+  readonly script: string;
+  /** Exactly the permissions the script needs (write verbs limited by `resourceNames`). */
+  readonly rules: k8s.PolicyRule[];
+  /** Seconds before the Job is failed (`activeDeadlineSeconds`). */
+  readonly timeoutSeconds: number;
+  /** UID and GID to run as (non-root). */
+  readonly runAsUser: number;
+  /** What the Job does, for `kubectl describe`. */
+  readonly description: string;
+  /** Labels for every object (e.g. the plan and phase). @default none */
+  readonly labels?: Record<string, string>;
+}
+
+/**
+ * A Job that runs a kubectl script for the plan, with its own ServiceAccount and a namespaced
+ * Role holding only the permissions it needs. Pod Security Standards "restricted": non-root,
+ * read-only root file system, no privilege escalation, all capabilities dropped,
+ * `seccompProfile: RuntimeDefault`; bounded by requests/limits, `activeDeadlineSeconds` and
+ * `backoffLimit`.
+ */
+export class HookJob extends Construct {
+  /** The Job and its RBAC, in apply order: ServiceAccount, Role, RoleBinding, Job. */
+  public readonly objects: ApiObject[];
+
+  constructor(scope: Construct, id: string, props: HookJobProps) {
+    super(scope, id);
+    const labels = { 'app.kubernetes.io/managed-by': 'kong-flavor-migrator', ...(props.labels ?? {}) };
+    const meta = (extra: Record<string, string> = {}) => ({
+      name: props.name,
+      namespace: props.namespace,
+      labels,
+      ...(Object.keys(extra).length > 0 ? { annotations: { ...extra } } : {}),
+    });
+    const hookAnnotations: Record<string, string> = {
+      'argocd.argoproj.io/hook': props.argoHook ?? 'Sync',
+      'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
+      'kong-flavor-migrator/description': props.description,
+    };
+    const rbacAnnotations: Record<string, string> = {};
+    if (props.helmHook) {
+      hookAnnotations['helm.sh/hook'] = props.helmHook;
+      hookAnnotations['helm.sh/hook-weight'] = String(props.helmWeight ?? 0);
+      hookAnnotations['helm.sh/hook-delete-policy'] = 'before-hook-creation';
+      rbacAnnotations['helm.sh/hook'] = props.helmHook;
+      rbacAnnotations['helm.sh/hook-weight'] = String((props.helmWeight ?? 0) - 1);
+      rbacAnnotations['helm.sh/hook-delete-policy'] = 'before-hook-creation';
+    }
+    const wave = (o: KubeObject) => withSyncWave(o, props.syncWave);
+    const sa = k8s.KubeServiceAccount.manifest({ metadata: meta(rbacAnnotations), automountServiceAccountToken: false });
+    const role = k8s.KubeRole.manifest({ metadata: meta(rbacAnnotations), rules: props.rules });
+    const binding = k8s.KubeRoleBinding.manifest({
+      metadata: meta(rbacAnnotations),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: props.name },
+      subjects: [{ kind: 'ServiceAccount', name: props.name, namespace: props.namespace }],
+    });
+    const job = k8s.KubeJob.manifest({
+      metadata: meta(hookAnnotations),
+      spec: {
+        backoffLimit: 1,
+        activeDeadlineSeconds: props.timeoutSeconds + 60,
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: props.name,
+            automountServiceAccountToken: true,
+            restartPolicy: 'Never',
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: props.runAsUser,
+              runAsGroup: props.runAsUser,
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
+            containers: [
+              {
+                name: 'kubectl',
+                image: props.image,
+                command: ['/bin/sh', '-c', props.script],
+                env: [
+                  { name: 'HOME', value: '/tmp' },
+                  { name: 'KUBECACHEDIR', value: '/tmp/.kube/cache' },
+                ],
+                resources: {
+                  requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('32Mi') },
+                  limits: { cpu: k8s.Quantity.fromString('200m'), memory: k8s.Quantity.fromString('128Mi') },
+                },
+                securityContext: {
+                  runAsNonRoot: true,
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  capabilities: { drop: ['ALL'] },
+                  seccompProfile: { type: 'RuntimeDefault' },
+                },
+                volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+              },
+            ],
+            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('16Mi') } }],
+          },
+        },
+      },
+    });
+    this.objects = [sa, role, binding, job].map((o, i) => new ApiObject(this, ['ServiceAccount', 'Role', 'RoleBinding', 'Job'][i], wave(o as KubeObject)));
+  }
+}

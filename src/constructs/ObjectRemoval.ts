@@ -1,0 +1,47 @@
+import { Construct } from 'constructs';
+import { ResolvedSpec } from '../spec/types';
+import { HookJob, HookTiming } from './HookJob';
+
+export interface ObjectRemovalProps extends HookTiming {
+  readonly spec: ResolvedSpec;
+  /** Name of the Job and its RBAC. */
+  readonly name: string;
+  /** The objects to delete (Deployments and Services of the plan only). */
+  readonly objects: readonly { readonly kind: 'Deployment' | 'Service'; readonly name: string }[];
+  /** Why, for `kubectl describe`. */
+  readonly description: string;
+}
+
+/**
+ * Deletes named objects: applying manifests cannot remove anything, so the phase that
+ * retires the blue stack (and the rollback of a phase that created objects) carries a Job
+ * that deletes exactly those objects, with `delete` allowed on those names only.
+ */
+export class ObjectRemoval extends Construct {
+  public readonly job: HookJob;
+
+  constructor(scope: Construct, id: string, props: ObjectRemovalProps) {
+    super(scope, id);
+    const { spec } = props;
+    const names = (kind: string) => props.objects.filter((o) => o.kind === kind).map((o) => o.name).sort();
+    const deployments = names('Deployment');
+    const services = names('Service');
+    const lines = ['set -eu', `NS='${spec.namespace}'`];
+    if (deployments.length) lines.push(`kubectl -n "$NS" delete deployment ${deployments.join(' ')} --ignore-not-found --wait=true`);
+    if (services.length) lines.push(`kubectl -n "$NS" delete service ${services.join(' ')} --ignore-not-found --wait=true`);
+    lines.push(`echo 'removed: ${props.objects.map((o) => `${o.kind} ${o.name}`).join(', ')}'`);
+    this.job = new HookJob(this, 'Job', {
+      ...props,
+      namespace: spec.namespace,
+      image: spec.hooks.image,
+      runAsUser: spec.hooks.runAsUser,
+      timeoutSeconds: spec.hooks.timeoutSeconds,
+      script: lines.join('\n') + '\n',
+      rules: [
+        ...(deployments.length ? [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch', 'delete'], resourceNames: deployments }] : []),
+        ...(services.length ? [{ apiGroups: [''], resources: ['services'], verbs: ['get', 'list', 'watch', 'delete'], resourceNames: services }] : []),
+      ],
+      labels: { 'kong-flavor-migrator/plan': spec.name },
+    });
+  }
+}
