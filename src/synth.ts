@@ -11,6 +11,7 @@ import { ResolvedSpec } from './spec/types';
 import { OutputFiles } from './render/files';
 import { addObjectFiles, chartObjects } from './render/manifests';
 import { planJson } from './render/planJson';
+import { addArgoCdFiles } from './render/argocd';
 
 /** Plans the migration, throwing `PlanRefusedError` (exit 3) when there is no plan. */
 export function planOrThrow(spec: ResolvedSpec): Plan {
@@ -36,11 +37,12 @@ export interface SynthResult {
 export function synthesize(spec: ResolvedSpec, plan: Plan = planOrThrow(spec)): SynthResult {
   const files = new OutputFiles();
   files.add('plan.json', planJson(plan));
-  const { phases, rollbacks } = buildApp(spec, plan);
+  const { app, phases, rollbacks } = buildApp(spec, plan);
   phases.forEach((chart, i) => {
     const folder = `phases/${chart.phase.id}`;
     addObjectFiles(files, folder, chartObjects(chart));
     addObjectFiles(files, `${folder}/rollback`, chartObjects(rollbacks[i]));
   });
+  addArgoCdFiles(files, spec, plan, app);
   return { plan, files };
 }

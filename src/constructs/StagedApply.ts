@@ -1,0 +1,54 @@
+import { Construct } from 'constructs';
+import { toYamlStream } from '../render/yaml';
+import { KubeObject, ResolvedSpec } from '../spec/types';
+import { HookJob, HookTiming } from './HookJob';
+
+export interface StagedApplyProps extends HookTiming {
+  readonly spec: ResolvedSpec;
+  /** Name of the Job and its RBAC. */
+  readonly name: string;
+  /** The objects to apply, as a phase needs them; they must already exist. */
+  readonly objects: readonly KubeObject[];
+  /** The phase, for logs. */
+  readonly phaseId: string;
+}
+
+/**
+ * Applies a phase's intermediate state of objects that already exist, from a hook Job.
+ * One Argo CD sync can declare each object only once (its final state); when a plan changes
+ * the same Deployment in several phases (freeze the controller, then start it again), the
+ * earlier states are applied here, at their phase's sync wave, so the sync still walks
+ * through every verified state in order. `get` and `patch` only, on those names only.
+ */
+export class StagedApply extends Construct {
+  public readonly job: HookJob;
+
+  constructor(scope: Construct, id: string, props: StagedApplyProps) {
+    super(scope, id);
+    const { spec } = props;
+    const names = (kind: string) => [...new Set(props.objects.filter((o) => o.kind === kind).map((o) => o.metadata.name))].sort();
+    const deployments = names('Deployment');
+    const services = names('Service');
+    const script = [
+      'set -eu',
+      `echo 'phase ${props.phaseId}: applying ${props.objects.map((o) => `${o.kind} ${o.metadata.name}`).join(', ')}'`,
+      `kubectl -n '${spec.namespace}' apply -f - <<'MANIFESTS'`,
+      toYamlStream(props.objects).trimEnd(),
+      'MANIFESTS',
+    ].join('\n');
+    this.job = new HookJob(this, 'Job', {
+      ...props,
+      namespace: spec.namespace,
+      image: spec.hooks.image,
+      runAsUser: spec.hooks.runAsUser,
+      timeoutSeconds: spec.hooks.timeoutSeconds,
+      script: script + '\n',
+      rules: [
+        ...(deployments.length ? [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'patch'], resourceNames: deployments }] : []),
+        ...(services.length ? [{ apiGroups: [''], resources: ['services'], verbs: ['get', 'patch'], resourceNames: services }] : []),
+      ],
+      description: `Phase ${props.phaseId}: apply the intermediate state of ${props.objects.map((o) => `${o.kind} ${o.metadata.name}`).join(', ')}`,
+      labels: { 'kong-flavor-migrator/plan': spec.name },
+    });
+  }
+}

@@ -1,0 +1,48 @@
+import { Construct } from 'constructs';
+import { ResolvedSpec } from '../spec/types';
+import { HookJob } from './HookJob';
+
+export interface SyncFailReportProps {
+  readonly spec: ResolvedSpec;
+  /** Name of the Job and its RBAC. */
+  readonly name: string;
+  /** The Deployments of the plan, to report on. */
+  readonly deployments: readonly string[];
+}
+
+/**
+ * Argo CD `SyncFail` hook: when a gate fails the sync, prints where each Deployment of the
+ * plan stands and its pods, so the failed sync's logs say what to look at (and the runbook
+ * says how to roll back). Read-only.
+ */
+export class SyncFailReport extends Construct {
+  public readonly job: HookJob;
+
+  constructor(scope: Construct, id: string, props: SyncFailReportProps) {
+    super(scope, id);
+    const { spec } = props;
+    const deployments = [...props.deployments].sort();
+    const script = [
+      `NS='${spec.namespace}'`,
+      `echo "kong-flavor-migrator: the sync of ${spec.name} failed; where things stand:"`,
+      ...deployments.map((d) => `kubectl -n "$NS" get deployment ${d} -o wide || true`),
+      `kubectl -n "$NS" get pods -o wide || true`,
+      `echo "See RUNBOOK.md: apply the rollback/ folder of the last phase whose gate did not pass."`,
+    ].join('\n');
+    this.job = new HookJob(this, 'Job', {
+      name: props.name,
+      namespace: spec.namespace,
+      image: spec.hooks.image,
+      runAsUser: spec.hooks.runAsUser,
+      timeoutSeconds: 120,
+      argoHook: 'SyncFail',
+      script: script + '\n',
+      rules: [
+        { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get'], resourceNames: deployments },
+        { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] },
+      ],
+      description: `Reports the state of ${deployments.join(', ')} when the sync of ${spec.name} fails`,
+      labels: { 'kong-flavor-migrator/plan': spec.name },
+    });
+  }
+}

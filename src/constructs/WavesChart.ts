@@ -1,0 +1,119 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Plan } from '../plan/types';
+import { KubeObject, ResolvedSpec } from '../spec/types';
+import { FlavorGate } from './FlavorGate';
+import { objectName } from './names';
+import { ObjectRemoval } from './ObjectRemoval';
+import { PlanObject, objectChanged, objectsOf, renderObject } from './objectStates';
+import { WAVE_OFFSET, phaseWave } from './PhaseChart';
+import { StagedApply } from './StagedApply';
+import { SyncFailReport } from './SyncFailReport';
+import { withSyncWave } from './syncWave';
+
+export interface WavesChartProps {
+  readonly spec: ResolvedSpec;
+  readonly plan: Plan;
+}
+
+/** Where each object of the plan goes in one sync. */
+export interface WavesLayout {
+  /** Objects declared once, at their final state, with the phase index whose wave applies them. */
+  readonly declared: { readonly phase: number; readonly object: PlanObject }[];
+  /** Per phase index: earlier states of objects that change again later (applied by a hook). */
+  readonly staged: Map<number, PlanObject[]>;
+  /** Per phase index: objects deleted in that phase. */
+  readonly removed: Map<number, PlanObject[]>;
+  /** Objects created mid-plan whose later changes are folded into their declared state. */
+  readonly folded: string[];
+}
+
+/**
+ * Lays a plan out for one Argo CD sync. A sync declares each object once, so: an object that
+ * exists before and after the migration is declared at its final state in the wave of its last
+ * change, and its earlier states are applied by hooks in their own waves; an object the plan
+ * deletes is changed by hooks and deleted by a Job; an object the plan creates is declared at
+ * its final state in the wave that creates it.
+ */
+export function wavesLayout(plan: Plan): WavesLayout {
+  const states = [plan.initial, ...plan.phases.map((p) => p.state)];
+  const maps = states.map(objectsOf);
+  const keys: string[] = [];
+  for (const m of maps) for (const k of m.keys()) if (!keys.includes(k)) keys.push(k);
+  const declared: WavesLayout['declared'] = [];
+  const staged = new Map<number, PlanObject[]>();
+  const removed = new Map<number, PlanObject[]>();
+  const folded: string[] = [];
+  const push = (m: Map<number, PlanObject[]>, k: number, o: PlanObject) => m.set(k, [...(m.get(k) ?? []), o]);
+  for (const key of keys) {
+    const changes: number[] = [];
+    for (let k = 1; k < states.length; k++) if (objectChanged(maps[k - 1].get(key), maps[k].get(key))) changes.push(k - 1);
+    if (changes.length === 0) continue;
+    const atStart = maps[0].get(key);
+    const atEnd = maps[maps.length - 1].get(key);
+    if (atEnd && !atStart) {
+      declared.push({ phase: changes[0], object: atEnd });
+      if (changes.length > 1) folded.push(key);
+      continue;
+    }
+    const last = changes[changes.length - 1];
+    for (const k of changes.slice(0, -1)) push(staged, k, maps[k + 1].get(key)!);
+    if (atEnd) declared.push({ phase: last, object: atEnd });
+    else push(removed, last, maps[last].get(key)!);
+  }
+  return { declared, staged, removed, folded };
+}
+
+/**
+ * The whole plan in one Argo CD sync (`argocd/waves`): phases in sync-wave order, each closed
+ * by its gate (a `Sync` hook Job, so the sync stops on a failed gate), and a `SyncFail` hook
+ * that reports where things stand.
+ */
+export class WavesChart extends Chart {
+  public readonly layout: WavesLayout;
+
+  constructor(scope: Construct, id: string, props: WavesChartProps) {
+    super(scope, id, { disableResourceNameHashes: true });
+    const { spec, plan } = props;
+    this.layout = wavesLayout(plan);
+    for (const { phase, object } of this.layout.declared) {
+      const offset = object.kind === 'Service' ? WAVE_OFFSET.services : WAVE_OFFSET.deployments;
+      new ApiObject(this, `${object.kind}-${object.name}`, withSyncWave(renderObject(spec, object) as KubeObject, phaseWave(phase) + offset));
+    }
+    plan.phases.forEach((phase, i) => {
+      const nn = phase.id.slice(0, 2);
+      const staged = this.layout.staged.get(i);
+      if (staged) {
+        new StagedApply(this, `Staged-${nn}`, {
+          spec,
+          name: objectName(plan.name, 'apply', nn),
+          phaseId: phase.id,
+          objects: staged.map((o) => renderObject(spec, o)),
+          syncWave: phaseWave(i) + WAVE_OFFSET.deployments,
+        });
+      }
+      const removed = this.layout.removed.get(i);
+      if (removed) {
+        new ObjectRemoval(this, `Removal-${nn}`, {
+          spec,
+          name: objectName(plan.name, 'remove', nn),
+          objects: removed.map((o) => ({ kind: o.kind, name: o.name })),
+          description: `Phase ${phase.id}: delete ${removed.map((o) => `${o.kind} ${o.name}`).join(', ')}`,
+          syncWave: phaseWave(i) + WAVE_OFFSET.removals,
+        });
+      }
+      if (phase.gate.checks.length > 0) {
+        new FlavorGate(this, `Gate-${nn}`, {
+          spec,
+          name: objectName(plan.name, 'gate', nn),
+          phaseId: phase.id,
+          checks: phase.gate.checks,
+          timeoutSeconds: phase.gate.timeoutSeconds,
+          syncWave: phaseWave(i) + WAVE_OFFSET.gate,
+        });
+      }
+    });
+    const deployments = [...new Set([plan.initial, ...plan.phases.map((p) => p.state)].flatMap((s) => [...s.gateways, ...s.controllers].map((d) => d.name)))];
+    new SyncFailReport(this, 'SyncFail', { spec, name: objectName(plan.name, 'sync-failed'), deployments });
+  }
+}
