@@ -12,6 +12,7 @@ import { OutputFiles } from './render/files';
 import { addObjectFiles, chartObjects } from './render/manifests';
 import { planJson } from './render/planJson';
 import { addArgoCdFiles } from './render/argocd';
+import { runbook } from './render/runbook';
 
 /** Plans the migration, throwing `PlanRefusedError` (exit 3) when there is no plan. */
 export function planOrThrow(spec: ResolvedSpec): Plan {
@@ -44,5 +45,6 @@ export function synthesize(spec: ResolvedSpec, plan: Plan = planOrThrow(spec)): 
     addObjectFiles(files, `${folder}/rollback`, chartObjects(rollbacks[i]));
   });
   addArgoCdFiles(files, spec, plan, app);
+  files.add('RUNBOOK.md', runbook(spec, plan));
   return { plan, files };
 }

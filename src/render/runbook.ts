@@ -1,0 +1,169 @@
+/**
+ * RUNBOOK.md: why this strategy, a diagram of the phases and gates, and per phase the exact
+ * commands for each way of delivering (kubectl, Helm, git + Argo CD), what to watch, how long
+ * it takes and how to roll back.
+ */
+import { describeCheck } from '../plan/phase';
+import { Phase, Plan } from '../plan/types';
+import { ResolvedSpec } from '../spec/types';
+import { objectName } from '../constructs/names';
+
+const minutes = (s: number) => (s < 90 ? `${s} s` : `${Math.round(s / 60)} min`);
+
+/** A mermaid node id and label (quotes escaped). */
+const label = (text: string) => text.replace(/"/g, "'");
+
+function diagram(plan: Plan): string[] {
+  const lines = ['```mermaid', 'flowchart TD', `  start(["${label(`${plan.from}: running`)}"])`];
+  let prev = 'start';
+  plan.phases.forEach((p, i) => {
+    const n = i + 1;
+    lines.push(`  p${n}["${label(`${p.id}<br/>${p.title}`)}"]`);
+    lines.push(`  g${n}{"gate ${p.id.slice(0, 2)}"}`);
+    lines.push(`  ${prev} --> p${n} --> g${n}`);
+    lines.push(`  g${n} -. "fails: apply rollback/" .-> r${n}["${label(`rollback ${p.id.slice(0, 2)}`)}"]`);
+    prev = `g${n}`;
+  });
+  lines.push(`  done(["${label(`${plan.to}: running, controller detected it`)}"])`);
+  lines.push(`  ${prev} -- passes --> done`);
+  lines.push('```');
+  return lines;
+}
+
+function helmCommands(spec: ResolvedSpec, phase: Phase): string[] {
+  const h = spec.helm;
+  if (!h) return [];
+  const chart = h.chart === 'ingress' ? 'kong/ingress' : 'kong/kong';
+  const values = h.values ?? 'values.yaml';
+  const slugFile = `helm/values-${phase.id}.yaml`;
+  return [
+    '',
+    '**Helm** (values for your release; each phase adds its file on top of the previous ones):',
+    '',
+    '```sh',
+    `helm upgrade ${h.release} ${chart} -n ${h.namespace} --reuse-values -f ${values} -f ${slugFile}`,
+    `kubectl apply -f helm/hooks-${phase.id}.yaml   # the gate: values cannot express it`,
+    '```',
+  ];
+}
+
+function phaseSection(spec: ResolvedSpec, plan: Plan, phase: Phase, index: number): string[] {
+  const ns = spec.namespace;
+  const gate = objectName(plan.name, 'gate', phase.id.slice(0, 2));
+  const rb = phase.rollback;
+  const rollbackVerdict =
+    rb.zeroDowntime === undefined
+      ? ''
+      : rb.zeroDowntime
+        ? ' The verifier checked this rollback: it keeps serving.'
+        : ' **The verifier found that this rollback is not zero-downtime in every interleaving** (see `plan.json`, `phases[].rollback.verdict`).';
+  const out = [
+    `### ${phase.id}: ${phase.title}`,
+    '',
+    phase.description,
+    '',
+    ...(phase.zeroDowntime ? [] : ['> **Downtime**: traffic is not served during this phase.', '']),
+    '| object | change |',
+    '|---|---|',
+    ...phase.changes.map((c) => `| ${c.kind} ${c.name} | ${c.change.replace(/\|/g, '\\|')} |`),
+    '',
+    `Takes about ${minutes(phase.estimatedSeconds)}; the gate gives up after ${minutes(phase.gate.timeoutSeconds)}.`,
+    '',
+    '**kubectl**:',
+    '',
+    '```sh',
+    `kubectl apply -f phases/${phase.id}/`,
+    `kubectl -n ${ns} wait --for=condition=complete job/${gate} --timeout=${phase.gate.timeoutSeconds + 60}s`,
+    `kubectl -n ${ns} logs job/${gate}`,
+    '```',
+    ...helmCommands(spec, phase),
+    '',
+    `**git + Argo CD** (app-per-phase): commit \`argocd/app-per-phase/${phase.id}.yaml\` (the Application \`${objectName('kong-flavor', spec.name)}\` now syncs \`phases/${phase.id}\`), then \`argocd app wait ${objectName('kong-flavor', spec.name)} --health --timeout ${phase.gate.timeoutSeconds + 60}\`.`,
+    '',
+    '**Watch** (the gate checks the same):',
+    '',
+    ...phase.gate.checks.map((c) => `- ${describeCheck(c, ns)}`),
+  ];
+  const flavorCheck = phase.gate.checks.find((c) => c.check === 'flavor');
+  if (flavorCheck && flavorCheck.check === 'flavor' && spec.gateway.adminReachable) {
+    const sel = Object.entries(flavorCheck.selector)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
+    out.push(
+      '',
+      '```sh',
+      `for pod in $(kubectl -n ${ns} get pods -l ${sel} -o name | cut -d/ -f2); do`,
+      `  kubectl get --raw "/api/v1/namespaces/${ns}/pods/${spec.gateway.adminScheme}:$pod:${spec.gateway.adminPort}/proxy/" | grep -o '"router_flavor":"[a-z_]*"'`,
+      'done',
+      '```',
+    );
+  }
+  out.push(
+    '',
+    `**Roll back**: ${rb.description}${rollbackVerdict}`,
+    '',
+    '```sh',
+    `kubectl apply -f phases/${phase.id}/rollback/`,
+    `kubectl -n ${ns} wait --for=condition=complete job/${objectName(plan.name, 'gate', phase.id.slice(0, 2), 'rollback')} --timeout=${phase.gate.timeoutSeconds + 60}s`,
+    '```',
+    '',
+    `Argo CD: commit \`argocd/app-per-phase/${phase.id}-rollback.yaml\` instead.${index === 0 ? '' : ' Then roll back the earlier phases in reverse order if you want to go all the way back.'}`,
+    '',
+  );
+  return out;
+}
+
+/** The runbook of a plan. */
+export function runbook(spec: ResolvedSpec, plan: Plan): string {
+  const v = plan.verification;
+  const lines: string[] = [
+    `# Runbook: ${plan.name}, router flavor ${plan.from} -> ${plan.to}`,
+    '',
+    `Namespace \`${spec.namespace}\`, ${spec.topology} topology, database \`${spec.database}\`, Kong ${spec.gateway.version.raw}, ${spec.controller ? `KIC ${spec.controller.version.raw}` : `KIC ${spec.gateway.sidecar!.version.raw} (sidecar)`}.`,
+    '',
+    `**Strategy: ${plan.strategy}**, ${plan.zeroDowntime ? 'zero downtime' : '**with downtime**'}${
+      v ? `, ${v.safe ? `verified safe over ${v.statesExplored} states` : '**not verified safe**'}` : ''
+    }.`,
+    '',
+    '## Why this strategy',
+    '',
+    ...plan.reasons.map((r) => `- ${r}`),
+    ...(plan.ruledOut.length ? ['', 'Ruled out:', '', ...plan.ruledOut.map((r) => `- ${r.strategy}: ${r.reason}`)] : []),
+    '',
+  ];
+  if (plan.phases.length === 0) {
+    lines.push('Nothing to do.', '');
+    return lines.join('\n');
+  }
+  if (plan.extraCapacity) {
+    lines.push(
+      `Extra capacity: ${plan.extraCapacity.pods} more pods from phase ${plan.extraCapacity.fromPhase} until phase ${plan.extraCapacity.untilPhase} completes.`,
+      '',
+    );
+  }
+  if (plan.downtimeWindowSeconds !== undefined) {
+    lines.push(`Downtime window: at most ${minutes(plan.downtimeWindowSeconds)} (the sum of the gate timeouts of the downtime phases).`, '');
+  }
+  if (plan.rollbackNotZeroDowntimeFrom) {
+    lines.push(`Rolling back is not guaranteed zero-downtime from phase ${plan.rollbackNotZeroDowntimeFrom} on.`, '');
+  }
+  lines.push(
+    '## Phases and gates',
+    '',
+    ...diagram(plan),
+    '',
+    'Apply one phase at a time and go on only when its gate Job has completed. Every phase folder holds the full desired state of the objects it touches, so re-applying it is safe.',
+    '',
+    'Before you start: `kong-flavor verify <spec>` proves the plan; `kong-flavor verify --naive <spec>` shows what editing the flavor in place would do.',
+    '',
+    '## One Argo CD sync instead (waves)',
+    '',
+    `Commit \`argocd/waves-application.yaml\` and sync it: it applies every phase in order (sync waves ${plan.phases.map((_, i) => (i + 1) * 10).join(', ')}, ...), each gate blocks the sync until it passes, and on failure a \`SyncFail\` Job logs where things stand. Objects a phase changes more than once are applied by hook Jobs at their earlier states, so the sync walks through exactly the verified phases.`,
+    '',
+    '## Phase by phase',
+    '',
+  );
+  plan.phases.forEach((p, i) => lines.push(...phaseSection(spec, plan, p, i)));
+  if (plan.warnings.length) lines.push('## Warnings', '', ...plan.warnings.map((w) => `- ${w}`), '');
+  return lines.join('\n');
+}
