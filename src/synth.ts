@@ -13,6 +13,7 @@ import { addObjectFiles, chartObjects } from './render/manifests';
 import { planJson } from './render/planJson';
 import { addArgoCdFiles } from './render/argocd';
 import { runbook } from './render/runbook';
+import { addKustomizeFiles } from './render/kustomize';
 
 /** Plans the migration, throwing `PlanRefusedError` (exit 3) when there is no plan. */
 export function planOrThrow(spec: ResolvedSpec): Plan {
@@ -45,6 +46,7 @@ export function synthesize(spec: ResolvedSpec, plan: Plan = planOrThrow(spec)): 
     addObjectFiles(files, `${folder}/rollback`, chartObjects(rollbacks[i]));
   });
   addArgoCdFiles(files, spec, plan, app);
+  addKustomizeFiles(files, spec, plan, phases);
   files.add('RUNBOOK.md', runbook(spec, plan));
   return { plan, files };
 }

@@ -74,8 +74,10 @@ export function initialState(spec: ResolvedSpec): InstallationState {
       updateStatus: true,
       selector: c.selector,
     });
+    // The controller discovers gateways through the admin Service: part of the model even when
+    // the user's manifests keep it elsewhere. The webhook Service only moves if the user has one.
     services.push({ name: gw.adminService, role: 'admin', stack: 'blue', selector: gw.selector });
-    services.push({ name: c.webhookService, role: 'webhook', stack: 'blue', selector: c.selector });
+    if (spec.base.webhookService) services.push({ name: c.webhookService, role: 'webhook', stack: 'blue', selector: c.selector });
   }
   return { gateways, controllers, services };
 }

@@ -1,0 +1,86 @@
+/**
+ * Kustomize output: `kustomize/base/` holds the user's objects (or the modelled ones) as they
+ * are today; `kustomize/overlays/NN-<slug>/` brings the base to the state after phase NN with
+ * JSON patches of only the fields the plan changes, adds the objects the plan creates and the
+ * phase's gate Job, and deletes what the plan removed. `kubectl kustomize overlays/NN-<slug>`
+ * builds it.
+ */
+import { cleanCopy } from '../constructs/manifest';
+import { objectsOf, renderObject } from '../constructs/objectStates';
+import { PhaseChart } from '../constructs/PhaseChart';
+import { Plan } from '../plan/types';
+import { KubeObject, ResolvedSpec } from '../spec/types';
+import { OutputFiles } from './files';
+import { chartObjects, objectFileName, sortObjects } from './manifests';
+import { deletePatch, jsonPatch } from './jsonPatch';
+import { toYaml } from './yaml';
+
+const key = (o: { kind: string; metadata: { name: string } }) => `${o.kind}/${o.metadata.name}`;
+
+interface PatchRef {
+  readonly path: string;
+  readonly target?: { group?: string; version: string; kind: string; name: string; namespace?: string };
+}
+
+function kustomization(resources: string[], patches: PatchRef[]): string {
+  return toYaml({
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    resources,
+    ...(patches.length ? { patches } : {}),
+  });
+}
+
+function target(o: KubeObject): PatchRef['target'] {
+  const [group, version] = o.apiVersion.includes('/') ? o.apiVersion.split('/') : ['', o.apiVersion];
+  return { ...(group ? { group } : {}), version, kind: o.kind, name: o.metadata.name, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}) };
+}
+
+/** The base objects, cleaned of what the API server owns, in apply order. */
+export function kustomizeBase(spec: ResolvedSpec): KubeObject[] {
+  return sortObjects(spec.base.all.map((o) => cleanCopy(o)));
+}
+
+export function addKustomizeFiles(out: OutputFiles, spec: ResolvedSpec, plan: Plan, phaseCharts: readonly PhaseChart[]): void {
+  if (plan.phases.length === 0) return;
+  const base = kustomizeBase(spec);
+  const baseFiles = base.map((o, i) => objectFileName(i, o));
+  base.forEach((o, i) => out.add(`kustomize/base/${baseFiles[i]}`, toYaml(o)));
+  out.add('kustomize/base/kustomization.yaml', kustomization(baseFiles, []));
+  const inBase = new Map(base.map((o) => [key(o), o]));
+
+  plan.phases.forEach((phase, i) => {
+    const dir = `kustomize/overlays/${phase.id}`;
+    const state = objectsOf(phase.state);
+    const initial = objectsOf(plan.initial);
+    const resources: KubeObject[] = [];
+    const patches: PatchRef[] = [];
+    const addPatch = (o: KubeObject, content: unknown, json: boolean) => {
+      const name = `patches/${o.kind.toLowerCase()}-${o.metadata.name}.yaml`;
+      out.add(`${dir}/${name}`, toYaml(content));
+      patches.push(json ? { path: name, target: target(o) } : { path: name });
+    };
+    for (const [k, obj] of state) {
+      const rendered = renderObject(spec, obj);
+      const b = inBase.get(k);
+      if (b) {
+        const ops = jsonPatch(b, rendered);
+        if (ops.length) addPatch(b, ops, true);
+      } else if (!initial.has(k)) {
+        resources.push(rendered);
+      }
+    }
+    for (const k of initial.keys()) {
+      const b = inBase.get(k);
+      if (b && !state.has(k)) addPatch(b, deletePatch(b), false);
+    }
+    // The phase's own hooks (gate, removal): they belong to this step only.
+    resources.push(...chartObjects(phaseCharts[i]).filter((o) => o.kind !== 'Deployment' && o.kind !== 'Service'));
+    const resourceFiles = sortObjects(resources).map((o, j) => {
+      const name = objectFileName(j, o);
+      out.add(`${dir}/${name}`, toYaml(o));
+      return name;
+    });
+    out.add(`${dir}/kustomization.yaml`, kustomization(['../../base', ...resourceFiles], patches));
+  });
+}
