@@ -1,0 +1,99 @@
+import * as YAML from 'yaml';
+import { wavesLayout } from '../src/constructs/WavesChart';
+import { synthesize } from '../src/synth';
+import { resolve, specDoc } from './helpers';
+import { validateObject } from './validate';
+
+type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const WAVE = 'argocd.argoproj.io/sync-wave';
+const wave = (o: Any) => Number(o.metadata.annotations?.[WAVE] ?? 0);
+
+function folder(files: ReturnType<typeof synthesize>['files'], dir: string): Any[] {
+  return files
+    .paths()
+    .filter((p) => p.startsWith(`${dir}/`) && !p.slice(dir.length + 1).includes('/'))
+    .map((p) => YAML.parse(files.get(p)!));
+}
+
+describe('Argo CD output', () => {
+  const spec = resolve(specDoc({ spec: { output: { argocd: { repoURL: 'https://github.com/acme/platform.git', targetRevision: 'v1', path: 'kong/migration' } } } }));
+  const { plan, files } = synthesize(spec);
+
+  test('both modes are emitted and every object validates (Argo CD schema and Kubernetes)', () => {
+    const apps = files.paths().filter((p) => p.startsWith('argocd/') && p.endsWith('.yaml'));
+    expect(apps).toContain('argocd/waves-application.yaml');
+    expect(apps).toContain('argocd/app-per-phase/01-gateways-to-expressions.yaml');
+    for (const p of apps) validateObject(YAML.parse(files.get(p)!));
+  });
+
+  test('Applications take repo URL, path and revision from spec.output.argocd', () => {
+    const waves = YAML.parse(files.get('argocd/waves-application.yaml')!);
+    expect(waves.spec.source).toEqual({ repoURL: 'https://github.com/acme/platform.git', targetRevision: 'v1', path: 'kong/migration/argocd/waves', directory: { recurse: false } });
+    const p2 = YAML.parse(files.get('argocd/app-per-phase/02-restart-controller.yaml')!);
+    expect(p2.metadata.name).toBe(waves.metadata.name); // one Application, promoted by changing its path
+    expect(p2.spec.source.path).toBe('kong/migration/phases/02-restart-controller');
+    expect(p2.spec.syncPolicy.automated).toEqual({ prune: false, selfHeal: false });
+  });
+
+  test('waves mode: gateways roll (wave 11), gate 1 (15), controller restarts (21), gate 2 (25), SyncFail report', () => {
+    const objs = folder(files, 'argocd/waves');
+    const gw = objs.find((o) => o.kind === 'Deployment' && o.metadata.name === 'proxy-kong');
+    const ctrl = objs.find((o) => o.kind === 'Deployment' && o.metadata.name === 'ingress-kong');
+    const gates = objs.filter((o) => o.kind === 'Job' && o.metadata.annotations['argocd.argoproj.io/hook'] === 'Sync');
+    expect(wave(gw)).toBe(11);
+    expect(wave(ctrl)).toBe(21);
+    expect(gates.map(wave)).toEqual([15, 25]);
+    expect(ctrl.spec.template.metadata.annotations['kong-flavor-migrator/restart-for']).toBe('expressions');
+    expect(objs.filter((o) => o.kind === 'Job' && o.metadata.annotations['argocd.argoproj.io/hook'] === 'SyncFail')).toHaveLength(1);
+    expect(plan.phases).toHaveLength(2);
+  });
+
+  test('waves mode walks through every phase state: earlier states of objects changed twice are applied by hooks', () => {
+    const pg = resolve(specDoc({ spec: { database: 'postgres', gateway: { maxSurge: '25%', maxUnavailable: '25%' } } }));
+    const r = synthesize(pg);
+    const layout = wavesLayout(r.plan);
+    // The controller is frozen (phase 1) before it is declared at its final state (phase 3).
+    expect([...layout.staged.entries()].sort((a, b) => a[0] - b[0]).map(([k, objs]) => [k, objs.map((o) => `${o.name}:${o.kind}`)])).toEqual([
+      [0, ['ingress-kong:Deployment']],
+      [1, ['proxy-kong:Deployment']],
+    ]);
+    expect(layout.declared.map((d) => [d.phase, d.object.name])).toEqual([
+      [2, 'proxy-kong'],
+      [2, 'ingress-kong'],
+    ]);
+    const objs = folder(r.files, 'argocd/waves');
+    const staged = objs.find((o) => o.kind === 'Job' && o.metadata.name.endsWith('apply-01'));
+    expect(wave(staged)).toBe(11);
+    expect(staged.spec.template.spec.containers[0].command[2]).toContain('replicas: 0');
+    const role = objs.find((o) => o.kind === 'Role' && o.metadata.name.endsWith('apply-01'));
+    expect(role.rules).toEqual([{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'patch'], resourceNames: ['ingress-kong'] }]);
+  });
+
+  test('blue-green in one sync: green declared in wave 11, cutover 20, blue scaled by a hook in 31 and deleted in 42', () => {
+    const bg = synthesize(resolve(specDoc({ spec: { from: 'expressions', to: 'traditional' } })));
+    const objs = folder(bg.files, 'argocd/waves');
+    const byName = (kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
+    expect(wave(byName('Deployment', 'proxy-kong-green'))).toBe(11);
+    expect(wave(byName('Service', 'kong-proxy'))).toBe(20);
+    expect(byName('Deployment', 'proxy-kong')).toBeUndefined();
+    expect(wave(byName('Job', 'test-kong-apply-03'))).toBe(31);
+    expect(wave(byName('Job', 'test-kong-remove-04'))).toBe(42);
+  });
+});
+
+describe('RUNBOOK.md', () => {
+  test('renders a mermaid diagram of the phases and gates and per-phase commands', () => {
+    const { files, plan } = synthesize(resolve(specDoc({ spec: { from: 'expressions', to: 'traditional' } })));
+    const md = files.get('RUNBOOK.md')!;
+    expect(md).toContain('```mermaid\nflowchart TD');
+    for (const [i, p] of plan.phases.entries()) {
+      expect(md).toContain(`p${i + 1}["${p.id}<br/>`);
+      expect(md).toContain(`g${i + 1}{"gate ${p.id.slice(0, 2)}"}`);
+      expect(md).toContain(`kubectl apply -f phases/${p.id}/`);
+      expect(md).toContain(`kubectl apply -f phases/${p.id}/rollback/`);
+    }
+    expect(md).toContain('## Why this strategy');
+    expect(md).toMatch(/Extra capacity: 4 more pods/);
+  });
+});
