@@ -5,6 +5,7 @@
  * or -> expressions on Kong < 3.7), DB-less and separate topology only.
  */
 import { EXPRESSION_ROUTES_GATE } from '../model/featureGates';
+import { InputError } from '../spec/errors';
 import { ResolvedSpec } from '../spec/types';
 import { MigrationFacts } from './facts';
 import { PhaseInput } from './phase';
@@ -37,6 +38,13 @@ export function greenNames(spec: ResolvedSpec) {
 }
 
 export function blueGreenPhases(spec: ResolvedSpec, f: MigrationFacts, initial: InstallationState): PhaseInput[] {
+  if (!spec.base.proxyService) {
+    // The cutover rewrites the proxy Service: it must be the user's own, not a modelled one.
+    throw new InputError({
+      path: 'spec.source.manifests',
+      message: `blue-green moves the selector of the proxy Service ${spec.gateway.proxyService}; include that Service in the manifests`,
+    });
+  }
   const gw = spec.gateway;
   const ctrl = spec.controller!;
   const names = greenNames(spec);

@@ -108,9 +108,14 @@ export function decideRolling(spec: ResolvedSpec, f: MigrationFacts): RollingDec
   };
 }
 
-/** A surge-only strategy for the roll: never fewer Ready gateways than replicas. */
+/**
+ * A surge-only strategy for the roll: never fewer Ready gateways than replicas, so a new pod
+ * that cannot become Ready costs no capacity. The user's own values when they already are.
+ */
 function surgeOnly(spec: ResolvedSpec) {
-  const budget = resolveBudget(spec.gateway.maxSurge, spec.gateway.maxUnavailable, spec.gateway.replicas);
+  const { maxSurge, maxUnavailable, replicas } = spec.gateway;
+  const budget = resolveBudget(maxSurge, maxUnavailable, replicas);
+  if (budget.maxUnavailable === 0 && budget.maxSurge >= 1) return { maxSurge, maxUnavailable };
   return { maxSurge: Math.max(1, budget.maxSurge), maxUnavailable: 0 };
 }
 

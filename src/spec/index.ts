@@ -5,3 +5,4 @@ export * from './schema';
 export * from './types';
 export * from './resolve';
 export * from './load';
+export * from './files';

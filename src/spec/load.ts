@@ -2,41 +2,19 @@
  * Loading a spec file: YAML in, `ResolvedSpec` out, or an `InputError` whose lines each name
  * a field path and what is allowed (with the nearest valid value for a typo).
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { closest, distance } from 'fastest-levenshtein';
 import * as YAML from 'yaml';
 import { z } from 'zod';
 import { InputError, InputProblem, formatPath, inputError } from './errors';
+import { readInputFile } from './files';
 import { MigrationSpecInput, MigrationSpecSchema } from './schema';
 import { SourceFacts, resolveSpec } from './resolve';
-import { readSource } from './source';
+import { readSource } from './source/index';
 import { ResolvedSpec } from './types';
-
-/** Spec files larger than this are refused before parsing (a spec is a few hundred bytes). */
-export const MAX_SPEC_BYTES = 1024 * 1024;
 
 /** Keys whose values are versions: YAML reads `3.10` as the number 3.1, so we keep the text. */
 const VERSION_KEYS = new Set(['version']);
-
-/** Reads a file, turning I/O failures into input errors that name the file. */
-export function readInputFile(file: string, what: string, maxBytes = MAX_SPEC_BYTES): string {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(file);
-  } catch {
-    throw inputError(what, `cannot read "${file}": no such file`);
-  }
-  if (stat.isDirectory()) throw inputError(what, `"${file}" is a folder, not a file`);
-  if (stat.size > maxBytes) {
-    throw inputError(what, `"${file}" is ${stat.size} bytes; the limit is ${maxBytes} bytes`);
-  }
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw inputError(what, `cannot read "${file}": ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`);
-  }
-}
 
 /** Parses YAML text into plain data, keeping version numbers as written. */
 export function parseYamlDocument(text: string, file: string): unknown {

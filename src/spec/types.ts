@@ -94,7 +94,8 @@ export interface BaseObjects {
   readonly gatewayDeployment: KubeObject;
   readonly controllerDeployment?: KubeObject;
   readonly adminService?: KubeObject;
-  readonly proxyService: KubeObject;
+  /** Absent when the user's manifests do not include it (the plan then only moves it in blue-green, which requires it). */
+  readonly proxyService?: KubeObject;
   readonly webhookService?: KubeObject;
   /** Every object of the user's manifests (Kustomize base); the objects above when modelled. */
   readonly all: readonly KubeObject[];

@@ -1,0 +1,14 @@
+/**
+ * Reading what the user has (`spec.source`): their manifests or their chart values.
+ */
+import { inputError } from '../errors';
+import { SourceFacts } from '../resolve';
+import { MigrationSpecInput } from '../schema';
+import { readManifests } from './manifests';
+
+/** The facts `spec.source` tells about the installation. */
+export function readSource(input: MigrationSpecInput, specDir: string): SourceFacts {
+  const source = input.spec.source!;
+  if (source.manifests) return readManifests(input, specDir);
+  throw inputError('spec.source.helm', 'reading chart values is not implemented yet');
+}

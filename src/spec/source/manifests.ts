@@ -1,0 +1,311 @@
+/**
+ * `source.manifests`: the facts of an installation read from its own YAML (one or more files,
+ * or a folder): which Deployment is the gateway and which the controller (by their `KONG_*` /
+ * `CONTROLLER_*` env and images), the Services, namespace, topology, database mode, current
+ * flavor, versions, replicas and update strategy.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { FLAVORS, Flavor } from '../../model/flavor';
+import { defaultFlavor } from '../../model/rules';
+import { inputError } from '../errors';
+import { IntOrPercent, isIntOrPercent } from '../intOrPercent';
+import { readInputFile } from '../files';
+import { SourceFacts } from '../resolve';
+import { MigrationSpecInput } from '../schema';
+import { KubeObject } from '../types';
+
+/** Manifests larger than this are refused (KIC's all-in-one with every CRD is ~200 KB). */
+export const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
+
+interface Container {
+  name: string;
+  image?: string;
+  env?: { name: string; value?: string; valueFrom?: unknown }[];
+}
+
+const containersOf = (d: KubeObject): Container[] =>
+  ((d.spec as { template?: { spec?: { containers?: Container[] } } })?.template?.spec?.containers ?? []).filter((c) => c && typeof c === 'object');
+
+const envOf = (c: Container, name: string) => c.env?.find((e) => e?.name === name);
+
+/** A container that runs Kong Gateway: `KONG_*` env or a Kong image (not the controller's). */
+export function isGatewayContainer(c: Container): boolean {
+  if (isControllerContainer(c)) return false;
+  const image = (c.image ?? '').split('@')[0].split(':')[0];
+  const repo = image.split('/').pop() ?? '';
+  return (c.env ?? []).some((e) => e?.name?.startsWith('KONG_')) || repo === 'kong' || repo === 'kong-gateway';
+}
+
+/** A container that runs the Kong Ingress Controller: `CONTROLLER_*` env or a KIC image. */
+export function isControllerContainer(c: Container): boolean {
+  return (c.env ?? []).some((e) => e?.name?.startsWith('CONTROLLER_')) || (c.image ?? '').includes('kubernetes-ingress-controller');
+}
+
+/** Every object in the given files or folders, in file order. */
+export function readManifestObjects(paths: readonly string[], specDir: string, field: string): { objects: KubeObject[]; files: string[] } {
+  const files: string[] = [];
+  for (const p of paths) {
+    const full = path.resolve(specDir, p);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(full);
+    } catch {
+      throw inputError(field, `"${p}" does not exist (relative to the spec's folder ${specDir})`);
+    }
+    if (stat.isDirectory()) {
+      const inside = fs
+        .readdirSync(full)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort()
+        .map((f) => path.join(full, f));
+      if (inside.length === 0) throw inputError(field, `folder "${p}" has no .yaml files`);
+      files.push(...inside);
+    } else files.push(full);
+  }
+  const objects: KubeObject[] = [];
+  for (const file of files) {
+    const text = readInputFile(file, field, MAX_MANIFEST_BYTES);
+    const docs = YAML.parseAllDocuments(text, { prettyErrors: true });
+    for (const doc of docs) {
+      if (doc.errors.length > 0) {
+        const e = doc.errors[0];
+        const where = e.linePos?.[0] ? ` (line ${e.linePos[0].line})` : '';
+        throw inputError(field, `${path.basename(file)} is not valid YAML${where}: ${e.message.split('\n')[0]}`);
+      }
+      const data = doc.toJS() as unknown;
+      if (data === null || data === undefined) continue;
+      const items = (data as { kind?: string; items?: unknown[] }).kind?.endsWith('List') ? ((data as { items?: unknown[] }).items ?? []) : [data];
+      for (const item of items) {
+        const o = item as KubeObject;
+        if (!o || typeof o !== 'object' || typeof o.kind !== 'string' || typeof o.metadata?.name !== 'string') {
+          throw inputError(field, `${path.basename(file)} holds something that is not a Kubernetes object (no kind or metadata.name)`);
+        }
+        objects.push(o);
+      }
+    }
+  }
+  return { objects, files };
+}
+
+const describeDeployment = (d: KubeObject) => `${d.metadata.namespace ? `${d.metadata.namespace}/` : ''}${d.metadata.name}`;
+
+function pick(candidates: KubeObject[], wanted: string | undefined, what: string, field: string, all: KubeObject[]): KubeObject | undefined {
+  if (wanted) {
+    const found = all.find((d) => d.kind === 'Deployment' && d.metadata.name === wanted);
+    if (!found) {
+      throw inputError(field, `no Deployment "${wanted}" in the manifests; Deployments there: ${all.filter((d) => d.kind === 'Deployment').map(describeDeployment).join(', ') || 'none'}`);
+    }
+    return found;
+  }
+  if (candidates.length > 1) {
+    throw inputError(field, `${candidates.length} ${what} Deployments found (${candidates.map(describeDeployment).join(', ')}); set ${field} to the one to migrate`);
+  }
+  return candidates[0];
+}
+
+/** Parses `KONG_ADMIN_LISTEN` (`0.0.0.0:8444 http2 ssl, 127.0.0.1:8001`): the listener the gate should read. */
+export function adminListener(value: string | undefined): { port: number; scheme: 'http' | 'https'; reachable: boolean } | undefined {
+  if (!value || value.trim() === 'off') return undefined;
+  const entries = value.split(',').map((e) => e.trim().split(/\s+/));
+  const parsed = entries
+    .map(([addr, ...flags]) => {
+      const m = /^(.*):(\d+)$/.exec(addr ?? '');
+      if (!m) return undefined;
+      const host = m[1].replace(/^\[|\]$/g, '');
+      return { port: Number(m[2]), scheme: flags.includes('ssl') ? ('https' as const) : ('http' as const), reachable: !['127.0.0.1', 'localhost', '::1'].includes(host) };
+    })
+    .filter((x): x is { port: number; scheme: 'http' | 'https'; reachable: boolean } => x !== undefined);
+  return parsed.find((x) => x.reachable && x.scheme === 'https') ?? parsed.find((x) => x.reachable) ?? parsed[0];
+}
+
+const selectorOf = (d: KubeObject): Record<string, string> | undefined =>
+  (d.spec as { selector?: { matchLabels?: Record<string, string> } })?.selector?.matchLabels;
+
+const podLabels = (d: KubeObject): Record<string, string> =>
+  (d.spec as { template?: { metadata?: { labels?: Record<string, string> } } })?.template?.metadata?.labels ?? {};
+
+/** Services (in `ns`) whose selector matches the pods of `d`. */
+function servicesSelecting(objects: KubeObject[], d: KubeObject, ns: string | undefined): KubeObject[] {
+  const labels = podLabels(d);
+  return objects.filter((o) => {
+    if (o.kind !== 'Service' || (o.metadata.namespace ?? ns) !== ns) return false;
+    const sel = (o.spec as { selector?: Record<string, string> })?.selector;
+    return !!sel && Object.keys(sel).length > 0 && Object.entries(sel).every(([k, v]) => labels[k] === v);
+  });
+}
+
+const servicePorts = (s: KubeObject) => ((s.spec as { ports?: { name?: string; port?: number; targetPort?: number | string }[] })?.ports ?? []);
+
+/** Names of env vars whose literal value looks like a secret (copied as-is into the output). */
+function literalSecrets(d: KubeObject): string[] {
+  return containersOf(d).flatMap((c) =>
+    (c.env ?? []).filter((e) => /PASSWORD|SECRET|TOKEN|PRIVATE_KEY/i.test(e?.name ?? '') && typeof e.value === 'string' && e.value.length > 0).map((e) => `${c.name}/${e.name}`),
+  );
+}
+
+function strategyOf(d: KubeObject, warnings: string[]): { maxSurge?: IntOrPercent; maxUnavailable?: IntOrPercent } {
+  const strategy = (d.spec as { strategy?: { type?: string; rollingUpdate?: { maxSurge?: unknown; maxUnavailable?: unknown } } })?.strategy;
+  if (strategy?.type === 'Recreate') {
+    warnings.push(`Deployment ${d.metadata.name} uses strategy Recreate (all pods down during a rollout); the phases set RollingUpdate`);
+    return {};
+  }
+  const ru = strategy?.rollingUpdate ?? {};
+  return {
+    ...(isIntOrPercent(ru.maxSurge) ? { maxSurge: ru.maxSurge } : {}),
+    ...(isIntOrPercent(ru.maxUnavailable) ? { maxUnavailable: ru.maxUnavailable } : {}),
+  };
+}
+
+/** `ns/name` or `name` in env: the name (and the namespace when given). */
+const serviceRef = (v: string | undefined) => (v ? v.split('/').pop() : undefined);
+
+/** The facts of `source.manifests`. */
+export function readManifests(input: MigrationSpecInput, specDir: string): SourceFacts {
+  const field = 'spec.source.manifests';
+  const src = input.spec.source!.manifests!;
+  const { objects, files } = readManifestObjects(Array.isArray(src) ? src : [src], specDir, field);
+  const deployments = objects.filter((o) => o.kind === 'Deployment' && (o.apiVersion ?? '').startsWith('apps/'));
+  const gateways = deployments.filter((d) => containersOf(d).some(isGatewayContainer));
+  const controllers = deployments.filter((d) => containersOf(d).some(isControllerContainer));
+  const where = files.map((f) => path.relative(specDir, f) || path.basename(f)).join(', ');
+  if (gateways.length === 0 && !input.spec.gateway?.deployment) {
+    throw inputError(
+      field,
+      `no Kong gateway Deployment in ${where} (none has a container with KONG_* env or a kong image); Deployments there: ${deployments.map(describeDeployment).join(', ') || 'none'}`,
+    );
+  }
+  const gateway = pick(gateways, input.spec.gateway?.deployment, 'Kong gateway', 'spec.gateway.deployment', objects)!;
+  const sidecarController = containersOf(gateway).find(isControllerContainer);
+  const topology = input.spec.topology ?? (sidecarController ? 'sidecar' : 'separate');
+  const warnings: string[] = [];
+
+  const gwContainers = containersOf(gateway).filter(isGatewayContainer);
+  const gwContainer = input.spec.gateway?.container
+    ? containersOf(gateway).find((c) => c.name === input.spec.gateway!.container)
+    : gwContainers.length === 1
+      ? gwContainers[0]
+      : undefined;
+  if (!gwContainer) {
+    throw inputError(
+      'spec.gateway.container',
+      input.spec.gateway?.container
+        ? `Deployment ${gateway.metadata.name} has no container "${input.spec.gateway.container}"; its containers: ${containersOf(gateway).map((c) => c.name).join(', ')}`
+        : `Deployment ${gateway.metadata.name} has ${gwContainers.length} Kong containers (${gwContainers.map((c) => c.name).join(', ')}); set spec.gateway.container`,
+    );
+  }
+
+  const namespace = gateway.metadata.namespace;
+  const flavorEnv = envOf(gwContainer, 'KONG_ROUTER_FLAVOR');
+  let from: Flavor | undefined;
+  if (flavorEnv?.valueFrom !== undefined) {
+    if (!input.spec.from) throw inputError('spec.from', `KONG_ROUTER_FLAVOR of ${gateway.metadata.name} comes from valueFrom; set spec.from to the flavor it resolves to`);
+  } else if (flavorEnv?.value !== undefined) {
+    if (!(FLAVORS as readonly string[]).includes(flavorEnv.value)) {
+      throw inputError(field, `${gateway.metadata.name} has KONG_ROUTER_FLAVOR="${flavorEnv.value}", which is not a flavor (${FLAVORS.join(', ')})`);
+    }
+    from = flavorEnv.value as Flavor;
+  } else {
+    from = defaultFlavor();
+    warnings.push(`${gateway.metadata.name} does not set KONG_ROUTER_FLAVOR: Kong's default ${from} is assumed`);
+  }
+  const dbEnv = envOf(gwContainer, 'KONG_DATABASE')?.value;
+  // Kong's own default is postgres; DB-less installs always set "off".
+  const database = dbEnv === undefined ? 'postgres' : dbEnv === 'off' ? 'off' : 'postgres';
+  const listener = adminListener(envOf(gwContainer, 'KONG_ADMIN_LISTEN')?.value);
+
+  let controller: KubeObject | undefined;
+  if (topology === 'separate') {
+    const separate = controllers.filter((d) => d !== gateway);
+    if (separate.length === 0 && !input.spec.controller?.deployment && !input.spec.controller?.image) {
+      throw inputError(
+        'spec.controller.deployment',
+        `no controller Deployment in ${where} (none has CONTROLLER_* env or a kubernetes-ingress-controller image); set spec.controller, or spec.topology: sidecar if the controller runs in the gateway pod`,
+      );
+    }
+    controller = pick(separate, input.spec.controller?.deployment, 'Kong Ingress Controller', 'spec.controller.deployment', objects);
+  }
+  const ctrlContainer = controller
+    ? (input.spec.controller?.container ? containersOf(controller).find((c) => c.name === input.spec.controller!.container) : containersOf(controller).find(isControllerContainer))
+    : sidecarController;
+
+  const adminSvcName = serviceRef(ctrlContainer ? envOf(ctrlContainer, 'CONTROLLER_KONG_ADMIN_SVC')?.value : undefined);
+  const publishName = serviceRef(ctrlContainer ? envOf(ctrlContainer, 'CONTROLLER_PUBLISH_SERVICE')?.value : undefined);
+  const gatewayServices = servicesSelecting(objects, gateway, namespace);
+  const adminService = objects.find((o) => o.kind === 'Service' && o.metadata.name === adminSvcName);
+  const proxyService =
+    objects.find((o) => o.kind === 'Service' && o.metadata.name === publishName) ??
+    gatewayServices.find((s) => s !== adminService && servicePorts(s).some((p) => p.targetPort === 8000 || p.targetPort === 'proxy' || p.name === 'proxy'));
+  if (topology === 'separate' && controller && !adminSvcName) {
+    warnings.push(`${controller.metadata.name} has no CONTROLLER_KONG_ADMIN_SVC (gateway discovery); the plan assumes it discovers the gateways through spec.gateway.adminService`);
+  }
+  const webhookService = controller ? servicesSelecting(objects, controller, namespace).find((s) => servicePorts(s).some((p) => p.name === 'webhook' || p.targetPort === 8080 || p.targetPort === 'webhook')) : undefined;
+  for (const d of [gateway, controller].filter((x): x is KubeObject => !!x)) {
+    const secrets = literalSecrets(d);
+    if (secrets.length) warnings.push(`${d.metadata.name} sets ${secrets.join(', ')} as literal values; they are copied into the output as-is: move them to a Secret (valueFrom.secretKeyRef)`);
+    if ((d.spec as { selector?: { matchExpressions?: unknown[] } })?.selector?.matchExpressions?.length) {
+      warnings.push(`${d.metadata.name} selects pods with matchExpressions; only matchLabels are carried to a green stack`);
+    }
+  }
+
+  const gwSelector = selectorOf(gateway);
+  if (!gwSelector || Object.keys(gwSelector).length === 0) {
+    throw inputError(field, `Deployment ${gateway.metadata.name} has no spec.selector.matchLabels`);
+  }
+
+  const facts: SourceFacts = {
+    from,
+    ...(namespace ? { namespace } : {}),
+    topology,
+    database,
+    gateway: {
+      deployment: gateway.metadata.name,
+      container: gwContainer.name,
+      image: gwContainer.image,
+      replicas: (gateway.spec as { replicas?: number })?.replicas ?? 1,
+      ...strategyOf(gateway, warnings),
+      ...(adminSvcName ? { adminService: adminSvcName } : {}),
+      ...(proxyService ? { proxyService: proxyService.metadata.name } : {}),
+      ...(listener ? { adminPort: listener.port, adminScheme: listener.scheme, adminReachable: topology === 'separate' && listener.reachable } : {}),
+      selector: gwSelector,
+      ...(topology === 'sidecar' && sidecarController
+        ? {
+            sidecar: {
+              container: sidecarController.name,
+              image: sidecarController.image,
+              featureGates: envOf(sidecarController, 'CONTROLLER_FEATURE_GATES')?.value,
+            },
+          }
+        : {}),
+    },
+    ...(controller && ctrlContainer
+      ? {
+          controller: {
+            deployment: controller.metadata.name,
+            container: ctrlContainer.name,
+            image: ctrlContainer.image,
+            replicas: (controller.spec as { replicas?: number })?.replicas ?? 1,
+            electionId: envOf(ctrlContainer, 'CONTROLLER_ELECTION_ID')?.value,
+            featureGates: envOf(ctrlContainer, 'CONTROLLER_FEATURE_GATES')?.value,
+            ...(webhookService ? { webhookService: webhookService.metadata.name } : {}),
+            selector: selectorOf(controller),
+          },
+        }
+      : {}),
+    base: {
+      origin: 'manifests',
+      gatewayDeployment: gateway,
+      ...(controller ? { controllerDeployment: controller } : {}),
+      ...(adminService ? { adminService } : {}),
+      ...(proxyService ? { proxyService } : {}),
+      ...(webhookService ? { webhookService } : {}),
+      all: objects,
+    },
+    warnings,
+  };
+  if (!proxyService) {
+    warnings.push(`no Service in ${where} selects the ${gateway.metadata.name} pods on the proxy port; a blue-green plan needs it in spec.source.manifests`);
+  }
+  return facts;
+}

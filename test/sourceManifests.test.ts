@@ -1,0 +1,153 @@
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { InputError } from '../src/spec/errors';
+import { specFromText } from '../src/spec/load';
+import { synthesize } from '../src/synth';
+import { FIXTURES, describeWithFixtures, tempDir } from './helpers';
+import * as fs from 'fs';
+
+type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const KIC = path.join(FIXTURES, 'kic-3.5');
+
+function specFor(manifests: string | string[], spec: Record<string, unknown>): string {
+  return YAML.stringify({
+    apiVersion: 'kong-flavor-migrator/v1alpha1',
+    kind: 'RouterFlavorMigration',
+    metadata: { name: 'fixture' },
+    spec: { ...spec, source: { manifests } },
+  });
+}
+
+const load = (manifests: string | string[], spec: Record<string, unknown>) => specFromText(specFor(manifests, spec), path.join(KIC, 'spec.yaml'));
+
+function fixtureObjects(file: string): Any[] {
+  return YAML.parseAllDocuments(fs.readFileSync(path.join(KIC, file), 'utf8'))
+    .map((d) => d.toJS())
+    .filter(Boolean);
+}
+
+const containerPaths = (d: Any) => d.spec.template.spec.containers.map((c: Any) => ({ ...c, env: undefined }));
+
+describeWithFixtures('source.manifests: KIC 3.5 all-in-one (DB-less, separate)', () => {
+  const spec = load('all-in-one-dbless.yaml', { to: 'traditional_compatible' });
+
+  test('infers everything from the manifests', () => {
+    expect(spec.from).toBe('expressions');
+    expect(spec.namespace).toBe('kong');
+    expect(spec.topology).toBe('separate');
+    expect(spec.database).toBe('off');
+    expect(spec.gateway).toMatchObject({ deployment: 'proxy-kong', container: 'proxy', image: 'kong:3.9', replicas: 2, adminService: 'kong-admin', proxyService: 'kong-proxy', adminPort: 8444, adminScheme: 'https', adminReachable: true, selector: { app: 'proxy-kong' } });
+    expect(spec.controller).toMatchObject({ deployment: 'ingress-kong', container: 'ingress-controller', image: 'kong/kubernetes-ingress-controller:3.5', replicas: 1, webhookService: 'kong-validation-webhook', selector: { app: 'ingress-kong' } });
+    expect(spec.inferred).toEqual(expect.arrayContaining(['spec.from', 'spec.gateway.image', 'spec.controller.image']));
+  });
+
+  test('-> traditional_compatible is blue-green, and the green Deployment keeps the fixture pod spec', () => {
+    const { plan, files } = synthesize(spec);
+    expect(plan.strategy).toBe('blue-green');
+    const green = YAML.parse(files.get('phases/01-green-stack-up/03-deployment-proxy-kong-green.yaml')!);
+    const blue = fixtureObjects('all-in-one-dbless.yaml').find((o) => o.kind === 'Deployment' && o.metadata.name === 'proxy-kong');
+    expect(containerPaths(green)).toEqual(containerPaths(blue));
+    expect(green.spec.template.spec.volumes).toEqual(blue.spec.template.spec.volumes);
+    expect(green.spec.template.metadata.annotations).toEqual(blue.spec.template.metadata.annotations);
+    const env = green.spec.template.spec.containers[0].env;
+    expect(env.filter((e: Any, i: number) => JSON.stringify(e) !== JSON.stringify(blue.spec.template.spec.containers[0].env[i]))).toEqual([
+      { name: 'KONG_ROUTER_FLAVOR', value: 'traditional_compatible' },
+    ]);
+  });
+
+  test('-> expressions from traditional (edited fixture): proxy-kong and ingress-kong keep containers, probes and ports; only the plan changes differ', () => {
+    const dir = tempDir();
+    const text = fs.readFileSync(path.join(KIC, 'all-in-one-dbless.yaml'), 'utf8').replace('value: expressions', 'value: traditional');
+    fs.writeFileSync(path.join(dir, 'aio.yaml'), text);
+    const s = specFromText(specFor('aio.yaml', { to: 'expressions' }), path.join(dir, 'spec.yaml'));
+    const { plan, files } = synthesize(s);
+    expect(plan.phases.map((p) => p.id)).toEqual(['01-gateways-to-expressions', '02-restart-controller']);
+    const original = YAML.parseAllDocuments(text).map((d) => d.toJS()).filter(Boolean) as Any[];
+    const gwBefore = original.find((o) => o.kind === 'Deployment' && o.metadata.name === 'proxy-kong');
+    const ctrlBefore = original.find((o) => o.kind === 'Deployment' && o.metadata.name === 'ingress-kong');
+    const gw = YAML.parse(files.get('phases/01-gateways-to-expressions/01-deployment-proxy-kong.yaml')!);
+    const ctrl = YAML.parse(files.get('phases/02-restart-controller/01-deployment-ingress-kong.yaml')!);
+    // The fixture's default strategy (25%/25% of 2 replicas: surge 1, unavailable 0) is already surge-only.
+    expect(files.paths().filter((p) => p.startsWith('phases/02-restart-controller/') && p.includes('deployment'))).toEqual([
+      'phases/02-restart-controller/01-deployment-ingress-kong.yaml',
+      'phases/02-restart-controller/rollback/01-deployment-ingress-kong.yaml',
+    ]);
+    // Gateway: the flavor env and the surge-only strategy; everything else as in the fixture.
+    const expectedGw = structuredClone(gwBefore);
+    expectedGw.spec.template.spec.containers[0].env.find((e: Any) => e.name === 'KONG_ROUTER_FLAVOR').value = 'expressions';
+    expectedGw.spec.strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } };
+    expectedGw.metadata.annotations = { 'argocd.argoproj.io/sync-wave': '11' };
+    expect(gw).toEqual(expectedGw);
+    // Controller: only the restart annotation.
+    const expectedCtrl = structuredClone(ctrlBefore);
+    expectedCtrl.spec.template.metadata.annotations['kong-flavor-migrator/restart-for'] = 'expressions';
+    expectedCtrl.metadata.annotations = { 'argocd.argoproj.io/sync-wave': '21' };
+    expect(ctrl).toEqual(expectedCtrl);
+  });
+});
+
+describeWithFixtures('source.manifests: Postgres fixtures', () => {
+  test('sidecar (all-in-one-postgres): topology, database, flavor and the literal password warning', () => {
+    const spec = load('all-in-one-postgres.yaml', { to: 'traditional' });
+    expect(spec.topology).toBe('sidecar');
+    expect(spec.database).toBe('postgres');
+    expect(spec.from).toBe('traditional_compatible');
+    expect(spec.gateway.sidecar).toMatchObject({ container: 'ingress-controller', image: 'kong/kubernetes-ingress-controller:3.5' });
+    expect(spec.gateway.adminReachable).toBe(false);
+    expect(spec.warnings.join('\n')).toMatch(/KONG_PG_PASSWORD as literal values/);
+    const { plan } = synthesize(spec);
+    expect(plan.strategy).toBe('rolling');
+  });
+
+  test('separate (all-in-one-postgres-multiple-gateways): -> expressions freezes the controller', () => {
+    const spec = load('all-in-one-postgres-multiple-gateways.yaml', { to: 'expressions' });
+    expect(spec).toMatchObject({ topology: 'separate', database: 'postgres', from: 'traditional' });
+    const { plan } = synthesize(spec);
+    expect(plan.phases.map((p) => p.id)).toEqual(['01-freeze-controller', '02-gateways-to-expressions', '03-restart-controller']);
+  });
+});
+
+describe('source.manifests: errors', () => {
+  const dir = tempDir();
+  const write = (name: string, objs: unknown[]) => fs.writeFileSync(path.join(dir, name), objs.map((o) => YAML.stringify(o)).join('---\n'));
+  const deployment = (name: string, env: string[], image = 'kong:3.9') => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: 'kong' },
+    spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image, env: env.map((e) => ({ name: e, value: 'x' })) }] } } },
+  });
+  const problem = (manifests: string, spec: Record<string, unknown> = { to: 'expressions' }) => {
+    try {
+      specFromText(specFor(manifests, spec), path.join(dir, 'spec.yaml'));
+    } catch (e) {
+      if (e instanceof InputError) return e.problems.map((p) => `${p.path}: ${p.message}`).join('\n');
+      throw e;
+    }
+    throw new Error('expected an InputError');
+  };
+
+  test('a source path that does not exist', () => {
+    expect(problem('nope.yaml')).toMatch(/^spec\.source\.manifests: "nope\.yaml" does not exist/);
+  });
+
+  test('manifests with no Kong in them', () => {
+    write('nginx.yaml', [deployment('nginx', [], 'nginx:1.27')]);
+    expect(problem('nginx.yaml')).toMatch(/^spec\.source\.manifests: no Kong gateway Deployment in nginx\.yaml .*Deployments there: kong\/nginx/);
+  });
+
+  test('two gateway Deployments: lists the candidates and the field to set', () => {
+    write('two.yaml', [deployment('gw-a', ['KONG_DATABASE']), deployment('gw-b', ['KONG_DATABASE']), deployment('kic', ['CONTROLLER_KONG_ADMIN_SVC'], 'kong/kubernetes-ingress-controller:3.4')]);
+    expect(problem('two.yaml')).toBe('spec.gateway.deployment: 2 Kong gateway Deployments found (kong/gw-a, kong/gw-b); set spec.gateway.deployment to the one to migrate');
+  });
+
+  test('no controller found in separate topology', () => {
+    write('gw.yaml', [deployment('gw', ['KONG_DATABASE'])]);
+    expect(problem('gw.yaml')).toMatch(/^spec\.controller\.deployment: no controller Deployment in gw\.yaml/);
+  });
+
+  test('YAML errors name the file and line', () => {
+    fs.writeFileSync(path.join(dir, 'broken.yaml'), 'kind: [\n');
+    expect(problem('broken.yaml')).toMatch(/^spec\.source\.manifests: broken\.yaml is not valid YAML/);
+  });
+});
