@@ -26,14 +26,19 @@ function q(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Shell functions shared by every gate: each loops until its condition holds or the deadline passes. */
+/**
+ * Shell functions shared by every gate: each loops until its condition holds or the deadline
+ * passes. kubectl output is read with jsonpath and custom-columns only (no `{{`), so the same
+ * Job can travel through Helm values (`extraObjects` are rendered with `tpl`).
+ */
 const PRELUDE = `set -eu
 deadline=$(( $(date +%s) + TIMEOUT ))
 fail() { echo "GATE FAILED: $*" >&2; exit 1; }
 late() { [ "$(date +%s)" -ge "$deadline" ]; }
 # Pods of a selector that are not terminating, one name per line.
 live_pods() {
-  kubectl -n "$NS" get pods -l "$1" -o go-template='{{range .items}}{{if not .metadata.deletionTimestamp}}{{.metadata.name}}{{"\\n"}}{{end}}{{end}}'
+  kubectl -n "$NS" get pods -l "$1" -o custom-columns=NAME:.metadata.name,DELETING:.metadata.deletionTimestamp --no-headers |
+    while read -r name deleting; do [ "$deleting" = "<none>" ] && echo "$name"; done; true
 }
 # Every live pod of a Deployment reports the flavor on its admin API and holds a configuration.
 check_flavor_admin() { # deployment selector flavor replicas
@@ -45,7 +50,7 @@ check_flavor_admin() { # deployment selector flavor replicas
       status=$(kubectl get --raw "/api/v1/namespaces/$NS/pods/$ADMIN_SCHEME:$pod:$ADMIN_PORT/proxy/status" 2>/dev/null || true)
       if ! echo "$root" | grep -Eq "\\"router_flavor\\" *: *\\"$3\\""; then
         echo "$1: $pod does not report router_flavor $3 yet"
-      elif [ "$DBLESS" = "true" ] && { [ -z "$status" ] || echo "$status" | grep -Eq '"configuration_hash" *: *"0{32}"'; }; then
+      elif [ "$DBLESS" = "true" ] && { [ -z "$status" ] || echo "$status" | grep -Eq '"configuration_hash" *: *"0+"'; }; then
         echo "$1: $pod holds no configuration yet"
       else
         ok=$((ok + 1))
@@ -58,10 +63,13 @@ check_flavor_admin() { # deployment selector flavor replicas
 }
 # Admin API bound to localhost (sidecar): every live pod runs the flavor and is Ready.
 check_flavor_pods() { # deployment selector flavor replicas container
-  tpl='{{range .items}}{{if not .metadata.deletionTimestamp}}{{.metadata.name}} {{range .spec.containers}}{{if eq .name "'"$5"'"}}{{range .env}}{{if eq .name "KONG_ROUTER_FLAVOR"}}{{.value}}{{end}}{{end}}{{end}}{{end}} {{range .status.conditions}}{{if eq .type "Ready"}}{{.status}}{{end}}{{end}}{{"\\n"}}{{end}}{{end}}'
   while :; do
-    ok=$(kubectl -n "$NS" get pods -l "$2" -o go-template="$tpl" | grep -c " $3 True$" || true)
-    total=$(live_pods "$2" | grep -c . || true)
+    ok=0; total=0
+    for pod in $(live_pods "$2"); do
+      total=$((total + 1))
+      got=$(kubectl -n "$NS" get pod "$pod" -o jsonpath='{.spec.containers[?(@.name=="'"$5"'")].env[?(@.name=="KONG_ROUTER_FLAVOR")].value} {.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null || true)
+      if [ "$got" = "$3 True" ]; then ok=$((ok + 1)); else echo "$1: $pod is not Ready on $3 yet ($got)"; fi
+    done
     if [ "$total" -eq "$4" ] && [ "$ok" -eq "$4" ]; then echo "$1: $ok/$4 pods run $3 and are Ready"; return 0; fi
     late && fail "$1: $ok of $4 pods run $3 and are Ready ($total live)"
     sleep 5
@@ -71,15 +79,16 @@ check_scaled_down() { # deployment selector
   while [ -n "$(live_pods "$2")" ]; do late && fail "$1 still has pods"; sleep 5; done
   echo "$1: no pods left"
 }
+# The Service's endpoints are exactly the Ready, live pods of the selector.
 check_endpoints() { # service selector
   while :; do
-    want=$(kubectl -n "$NS" get pods -l "$2" -o go-template='{{range .items}}{{if not .metadata.deletionTimestamp}}{{range .status.conditions}}{{if and (eq .type "Ready") (eq .status "True")}}x{{end}}{{end}}{{end}}{{end}}')
-    got=$(kubectl -n "$NS" get endpoints "$1" -o go-template='{{range .subsets}}{{range .addresses}}{{.targetRef.name}}{{"\\n"}}{{end}}{{end}}')
-    stray=0
-    for pod in $got; do live_pods "$2" | grep -qx "$pod" || stray=$((stray + 1)); done
-    n=$(echo "$got" | grep -c . || true)
-    if [ "$stray" -eq 0 ] && [ "$n" -gt 0 ] && [ "$n" -eq "\${#want}" ]; then echo "$1: $n endpoints, all selected by $2 and Ready"; return 0; fi
-    late && fail "$1: $n endpoints, $stray not selected by $2"
+    ready=$(kubectl -n "$NS" get pods -l "$2" -o jsonpath='{range .items[*]}{.metadata.name} {.status.conditions[?(@.type=="Ready")].status} {.metadata.deletionTimestamp}{"\\n"}{end}' | grep -c ' True $' || true)
+    got=$(kubectl -n "$NS" get endpoints "$1" -o jsonpath='{range .subsets[*].addresses[*]}{.targetRef.name}{"\\n"}{end}')
+    live=$(live_pods "$2")
+    n=0; stray=0
+    for pod in $got; do n=$((n + 1)); echo "$live" | grep -qx "$pod" || stray=$((stray + 1)); done
+    if [ "$stray" -eq 0 ] && [ "$n" -gt 0 ] && [ "$n" -eq "$ready" ]; then echo "$1: $n endpoints, all Ready pods of $2"; return 0; fi
+    late && fail "$1: $n endpoints ($stray not selected by $2), $ready Ready pods"
     sleep 5
   done
 }
