@@ -50,7 +50,7 @@ describe('Argo CD output', () => {
   });
 
   test('waves mode walks through every phase state: earlier states of objects changed twice are applied by hooks', () => {
-    const pg = resolve(specDoc({ spec: { database: 'postgres', gateway: { maxSurge: '25%', maxUnavailable: '25%' } } }));
+    const pg = resolve(specDoc({ spec: { database: 'postgres', gateway: { replicas: 4, maxSurge: '25%', maxUnavailable: '25%' } } }));
     const r = synthesize(pg);
     const layout = wavesLayout(r.plan);
     // The controller is frozen (phase 1) before it is declared at its final state (phase 3).
