@@ -14,6 +14,7 @@ import { planJson } from './render/planJson';
 import { addArgoCdFiles } from './render/argocd';
 import { runbook } from './render/runbook';
 import { addKustomizeFiles } from './render/kustomize';
+import { addHelmFiles } from './render/helm';
 
 /** Plans the migration, throwing `PlanRefusedError` (exit 3) when there is no plan. */
 export function planOrThrow(spec: ResolvedSpec): Plan {
@@ -47,6 +48,7 @@ export function synthesize(spec: ResolvedSpec, plan: Plan = planOrThrow(spec)): 
   });
   addArgoCdFiles(files, spec, plan, app);
   addKustomizeFiles(files, spec, plan, phases);
+  addHelmFiles(files, spec, plan, app);
   files.add('RUNBOOK.md', runbook(spec, plan));
   return { plan, files };
 }

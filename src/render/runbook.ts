@@ -33,17 +33,16 @@ function diagram(plan: Plan): string[] {
 function helmCommands(spec: ResolvedSpec, phase: Phase): string[] {
   const h = spec.helm;
   if (!h) return [];
-  const chart = h.chart === 'ingress' ? 'kong/ingress' : 'kong/kong';
   const values = h.values ?? 'values.yaml';
-  const slugFile = `helm/values-${phase.id}.yaml`;
   return [
     '',
-    '**Helm** (values for your release; each phase adds its file on top of the previous ones):',
+    `**Helm** (each phase's file holds the whole change so far, on top of your own values; the header says what values cannot express, to apply from \`phases/${phase.id}/\` instead):`,
     '',
     '```sh',
-    `helm upgrade ${h.release} ${chart} -n ${h.namespace} --reuse-values -f ${values} -f ${slugFile}`,
-    `kubectl apply -f helm/hooks-${phase.id}.yaml   # the gate: values cannot express it`,
+    `helm upgrade ${h.release} kong/${h.chart} -n ${h.namespace} -f ${values} -f helm/values-${phase.id}.yaml --wait --timeout ${phase.gate.timeoutSeconds + 120}s`,
     '```',
+    '',
+    'The gate runs as a `post-upgrade` hook (`extraObjects`): the upgrade fails if the gate fails.',
   ];
 }
 

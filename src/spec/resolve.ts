@@ -58,6 +58,8 @@ export interface SourceFacts {
   };
   /** The user's objects, when the source has them (manifests; chart values are modelled). */
   readonly base?: BaseObjects;
+  /** Where modelled objects stand in for the user's (chart values). @default 'modelled' */
+  readonly baseOrigin?: BaseObjects['origin'];
   readonly helm?: HelmSource;
   readonly warnings?: readonly string[];
 }
@@ -288,6 +290,6 @@ export function resolveSpec(input: MigrationSpecInput, facts: SourceFacts = {}):
     inferred,
     warnings: [...(facts.warnings ?? [])],
   };
-  const base = facts.base ?? modelledObjects(resolvedWithoutBase);
+  const base = facts.base ?? { ...modelledObjects(resolvedWithoutBase), origin: facts.baseOrigin ?? 'modelled' };
   return { ...resolvedWithoutBase, base };
 }

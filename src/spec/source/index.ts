@@ -4,11 +4,13 @@
 import { inputError } from '../errors';
 import { SourceFacts } from '../resolve';
 import { MigrationSpecInput } from '../schema';
+import { readHelm } from './helm';
 import { readManifests } from './manifests';
 
 /** The facts `spec.source` tells about the installation. */
 export function readSource(input: MigrationSpecInput, specDir: string): SourceFacts {
   const source = input.spec.source!;
   if (source.manifests) return readManifests(input, specDir);
-  throw inputError('spec.source.helm', 'reading chart values is not implemented yet');
+  if (source.helm) return readHelm(input, specDir);
+  throw inputError('spec.source', 'give manifests or helm');
 }
