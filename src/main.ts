@@ -6,6 +6,6 @@
 import * as path from 'path';
 import { run } from './cli';
 
-const spec = process.env.KONG_FLAVOR_SPEC ?? path.join(__dirname, '..', '..', 'examples', 'dbless-to-expressions.yaml');
+const spec = process.env.KONG_FLAVOR_SPEC ?? path.join('examples', 'dbless-to-expressions.yaml');
 const out = process.env.CDK8S_OUTDIR ?? 'dist';
 process.exitCode = run(['synth', spec, '--out', out, '--force', '--quiet']);

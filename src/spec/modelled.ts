@@ -3,7 +3,7 @@
  * KIC's all-in-one manifests (`kic-3.5/all-in-one-dbless.yaml`), which is what most
  * hand-written installs start from. Labels are `app: <deployment>`, as there.
  */
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { formatFeatureGates } from '../model/featureGates';
 import { IntOrPercent } from './intOrPercent';
 import { BaseObjects, KubeObject, ResolvedSpec } from './types';
