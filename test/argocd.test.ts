@@ -1,7 +1,7 @@
 import * as YAML from 'yaml';
 import { wavesLayout } from '../src/constructs/WavesChart';
 import { synthesize } from '../src/synth';
-import { resolve, specDoc } from './helpers';
+import { resolve, specDoc, yamlObjects } from './helpers';
 import { validateObject } from './validate';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -13,7 +13,7 @@ function folder(files: ReturnType<typeof synthesize>['files'], dir: string): Any
   return files
     .paths()
     .filter((p) => p.startsWith(`${dir}/`) && !p.slice(dir.length + 1).includes('/'))
-    .map((p) => YAML.parse(files.get(p)!));
+    .flatMap((p) => yamlObjects(files.get(p)!));
 }
 
 describe('Argo CD output', () => {
@@ -24,7 +24,7 @@ describe('Argo CD output', () => {
     const apps = files.paths().filter((p) => p.startsWith('argocd/') && p.endsWith('.yaml'));
     expect(apps).toContain('argocd/waves-application.yaml');
     expect(apps).toContain('argocd/app-per-phase/01-gateways-to-expressions.yaml');
-    for (const p of apps) validateObject(YAML.parse(files.get(p)!));
+    for (const p of apps) for (const o of yamlObjects(files.get(p)!)) validateObject(o);
   });
 
   test('Applications take repo URL, path and revision from spec.output.argocd', () => {

@@ -4,7 +4,7 @@ import { controllerDeploymentManifest } from '../src/constructs/ControllerDeploy
 import { RESTART_ANNOTATION } from '../src/constructs/ControllerRestart';
 import { KubeObject } from '../src/spec/types';
 import { synthesize } from '../src/synth';
-import { resolve, specDoc } from './helpers';
+import { resolve, specDoc, yamlObjects } from './helpers';
 import { validateObject } from './validate';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -14,7 +14,7 @@ function phaseObjects(files: ReturnType<typeof synthesize>['files'], folder: str
   return files
     .paths()
     .filter((p) => p.startsWith(`${folder}/`) && !p.slice(folder.length + 1).includes('/'))
-    .map((p) => YAML.parse(files.get(p)!));
+    .flatMap((p) => yamlObjects(files.get(p)!));
 }
 
 const byKindName = (objs: Any[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
@@ -75,7 +75,7 @@ describe('-> expressions, DB-less separate: emitted manifests', () => {
     expect(plan.phases).toHaveLength(2);
     const objects = files.paths().filter((x) => x.endsWith('.yaml') && !x.endsWith('kustomization.yaml') && !x.includes('/patches/'));
     expect(objects.length).toBeGreaterThan(20);
-    for (const p of objects) validateObject(YAML.parse(files.get(p)!));
+    for (const p of objects) for (const o of yamlObjects(files.get(p)!)) validateObject(o);
   });
 });
 
@@ -150,7 +150,7 @@ describe('hook Jobs meet Pod Security Standards "restricted" and least privilege
   for (const doc of specs) {
     const { files, plan } = synthesize(resolve(doc));
     test(`${plan.strategy}: every Job and Role`, () => {
-      const objs = files.paths().filter((p) => p.endsWith('.yaml')).map((p) => YAML.parse(files.get(p)!) as Any);
+      const objs = files.paths().filter((p) => p.endsWith('.yaml')).flatMap((p) => yamlObjects(files.get(p)!) as Any[]);
       const jobs = objs.filter((o) => o.kind === 'Job');
       expect(jobs.length).toBeGreaterThan(0);
       for (const job of jobs) {

@@ -72,3 +72,10 @@ export function readTree(dir: string): Record<string, string> {
   walk(dir);
   return out;
 }
+
+/** Every object in a YAML file (files may hold several documents: a hook Job with its RBAC). */
+export function yamlObjects(text: string): Record<string, any>[] { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return YAML.parseAllDocuments(text)
+    .map((d) => d.toJS())
+    .filter((o) => o !== null && o !== undefined);
+}

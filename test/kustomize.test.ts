@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { writeOutput } from '../src/render/write';
 import { synthesize } from '../src/synth';
-import { resolve, specDoc, tempDir } from './helpers';
+import { resolve, specDoc, tempDir, yamlObjects } from './helpers';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -48,7 +48,7 @@ describe.each(cases)('Kustomize overlays build with kubectl kustomize (%s)', (_n
     const phaseObjs = fs
       .readdirSync(phaseDir)
       .filter((f) => f.endsWith('.yaml'))
-      .map((f) => YAML.parse(fs.readFileSync(path.join(phaseDir, f), 'utf8')) as Any);
+      .flatMap((f) => yamlObjects(fs.readFileSync(path.join(phaseDir, f), 'utf8')) as Any[]);
     expect(phaseObjs.length).toBeGreaterThan(0);
     for (const o of phaseObjs) {
       const match = built.find((b) => b.kind === o.kind && b.metadata.name === o.metadata.name);

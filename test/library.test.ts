@@ -2,7 +2,7 @@ import { App, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
 import { RouterFlavorMigration, PlanRefusedError, InputError } from '../src';
 import { synthesize } from '../src/synth';
-import { resolve, specDoc } from './helpers';
+import { resolve, specDoc, yamlObjects } from './helpers';
 import { validateObject } from './validate';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -31,7 +31,7 @@ describe('RouterFlavorMigration in a user cdk8s app', () => {
     const fromCli = cli
       .paths()
       .filter((p) => /^phases\/02-restart-controller\/[^/]+\.yaml$/.test(p))
-      .map((p) => YAML.parse(cli.get(p)!));
+      .flatMap((p) => yamlObjects(cli.get(p)!));
     const fromLib = m.phaseCharts[0].toJson() as Any[];
     const key = (o: Any) => `${o.kind}/${o.metadata.name}`;
     expect(fromLib.map(key).sort()).toEqual(fromCli.map(key).sort());

@@ -35,12 +35,16 @@ const PRELUDE = `set -eu
 deadline=$(( $(date +%s) + TIMEOUT ))
 fail() { echo "GATE FAILED: $*" >&2; exit 1; }
 late() { [ "$(date +%s)" -ge "$deadline" ]; }
-# Pods of a selector that are not terminating, one name per line.
+`;
+
+/** The shell functions, each included only when a check needs it. */
+const FUNCTIONS: Record<string, string> = {
+  live_pods: `# Pods of a selector that are not terminating, one name per line.
 live_pods() {
   kubectl -n "$NS" get pods -l "$1" -o custom-columns=NAME:.metadata.name,DELETING:.metadata.deletionTimestamp --no-headers |
     while read -r name deleting; do [ "$deleting" = "<none>" ] && echo "$name"; done; true
-}
-# Every live pod of a Deployment reports the flavor on its admin API and holds a configuration.
+}`,
+  check_flavor_admin: `# Every live pod of a Deployment reports the flavor on its admin API and holds a configuration.
 check_flavor_admin() { # deployment selector flavor replicas
   while :; do
     ok=0; total=0
@@ -60,8 +64,8 @@ check_flavor_admin() { # deployment selector flavor replicas
     late && fail "$1: $ok of $4 pods report router_flavor $3 with a configuration ($total live)"
     sleep 5
   done
-}
-# Admin API bound to localhost (sidecar): every live pod runs the flavor and is Ready.
+}`,
+  check_flavor_pods: `# Admin API bound to localhost (sidecar): every live pod runs the flavor and is Ready.
 check_flavor_pods() { # deployment selector flavor replicas container
   while :; do
     ok=0; total=0
@@ -74,12 +78,12 @@ check_flavor_pods() { # deployment selector flavor replicas container
     late && fail "$1: $ok of $4 pods run $3 and are Ready ($total live)"
     sleep 5
   done
-}
-check_scaled_down() { # deployment selector
+}`,
+  check_scaled_down: `check_scaled_down() { # deployment selector
   while [ -n "$(live_pods "$2")" ]; do late && fail "$1 still has pods"; sleep 5; done
   echo "$1: no pods left"
-}
-# The Service's endpoints are exactly the Ready, live pods of the selector.
+}`,
+  check_endpoints: `# The Service's endpoints are exactly the Ready, live pods of the selector.
 check_endpoints() { # service selector
   while :; do
     ready=$(kubectl -n "$NS" get pods -l "$2" -o jsonpath='{range .items[*]}{.metadata.name} {.status.conditions[?(@.type=="Ready")].status} {.metadata.deletionTimestamp}{"\\n"}{end}' | grep -c ' True $' || true)
@@ -91,12 +95,22 @@ check_endpoints() { # service selector
     late && fail "$1: $n endpoints ($stray not selected by $2), $ready Ready pods"
     sleep 5
   done
-}
-check_removed() { # kind name
+}`,
+  check_removed: `check_removed() { # kind name
   while kubectl -n "$NS" get "$1" "$2" >/dev/null 2>&1; do late && fail "$1 $2 still exists"; sleep 5; done
   echo "$1 $2: gone"
-}
-`;
+}`,
+};
+
+/** The functions each check calls (and what they call). */
+const NEEDS: Record<GateCheck['check'] | 'flavor-pods', string[]> = {
+  rollout: [],
+  flavor: ['live_pods', 'check_flavor_admin'],
+  'flavor-pods': ['live_pods', 'check_flavor_pods'],
+  'scaled-down': ['live_pods', 'check_scaled_down'],
+  endpoints: ['live_pods', 'check_endpoints'],
+  removed: ['check_removed'],
+};
 
 /** The gate's script: the prelude, then one line per check. */
 export function gateScript(spec: ResolvedSpec, phaseId: string, checks: readonly GateCheck[], timeoutSeconds: number): string {
@@ -107,7 +121,10 @@ export function gateScript(spec: ResolvedSpec, phaseId: string, checks: readonly
     `ADMIN_SCHEME=${q(gw.adminScheme)}`,
     `ADMIN_PORT=${gw.adminPort}`,
     `DBLESS=${spec.database === 'off' ? 'true' : 'false'}`,
-    PRELUDE,
+    PRELUDE.trimEnd(),
+    ...[...new Set(checks.flatMap((c) => NEEDS[c.check === 'flavor' && !gw.adminReachable ? 'flavor-pods' : c.check]))]
+      .sort((a, b) => Object.keys(FUNCTIONS).indexOf(a) - Object.keys(FUNCTIONS).indexOf(b))
+      .map((f) => FUNCTIONS[f]),
     `echo ${q(`gate ${phaseId}: ${checks.length} checks`)}`,
   ];
   for (const c of checks) {

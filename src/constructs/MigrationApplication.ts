@@ -1,6 +1,7 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Application } from '../../imports/argoproj.io';
-import { ResolvedSpec } from '../spec/types';
+import { KubeObject, ResolvedSpec } from '../spec/types';
 import { objectName } from './names';
 
 export interface MigrationApplicationProps {
@@ -13,6 +14,29 @@ export interface MigrationApplicationProps {
   readonly phaseId?: string;
 }
 
+/** The Application object (plain JSON, through the typed import of the Argo CD CRD). */
+export function migrationApplicationManifest(props: MigrationApplicationProps): KubeObject {
+  const { spec } = props;
+  const argo = spec.output.argocd;
+  return Application.manifest({
+    metadata: {
+      name: objectName('kong-flavor', spec.name),
+      namespace: 'argocd',
+      labels: { 'app.kubernetes.io/managed-by': 'kong-flavor-migrator', 'kong-flavor-migrator/plan': spec.name },
+      ...(props.phaseId ? { annotations: { 'kong-flavor-migrator/phase': props.phaseId } } : {}),
+    },
+    spec: {
+      project: argo.project,
+      source: { repoUrl: argo.repoURL, targetRevision: argo.targetRevision, path: props.path, directory: { recurse: false } },
+      destination: { server: 'https://kubernetes.default.svc', namespace: spec.namespace },
+      syncPolicy: {
+        ...(props.automated ? { automated: { prune: false, selfHeal: false } } : {}),
+        syncOptions: ['PruneLast=true', 'ApplyOutOfSyncOnly=false'],
+      },
+    },
+  }) as KubeObject;
+}
+
 /**
  * The Argo CD Application that syncs a migration folder. In `app-per-phase` mode every phase's
  * Application has the same name and differs only in `path`, so promoting the next phase (by a
@@ -20,28 +44,10 @@ export interface MigrationApplicationProps {
  * owner of the same Deployments. Pruning is off: phases list only what they touch.
  */
 export class MigrationApplication extends Construct {
-  public readonly application: Application;
+  public readonly application: ApiObject;
 
   constructor(scope: Construct, id: string, props: MigrationApplicationProps) {
     super(scope, id);
-    const { spec } = props;
-    const argo = spec.output.argocd;
-    this.application = new Application(this, 'Resource', {
-      metadata: {
-        name: objectName('kong-flavor', spec.name),
-        namespace: 'argocd',
-        labels: { 'app.kubernetes.io/managed-by': 'kong-flavor-migrator', 'kong-flavor-migrator/plan': spec.name },
-        ...(props.phaseId ? { annotations: { 'kong-flavor-migrator/phase': props.phaseId } } : {}),
-      },
-      spec: {
-        project: argo.project,
-        source: { repoUrl: argo.repoURL, targetRevision: argo.targetRevision, path: props.path, directory: { recurse: false } },
-        destination: { server: 'https://kubernetes.default.svc', namespace: spec.namespace },
-        syncPolicy: {
-          ...(props.automated ? { automated: { prune: false, selfHeal: false } } : {}),
-          syncOptions: ['PruneLast=true', 'ApplyOutOfSyncOnly=false'],
-        },
-      },
-    });
+    this.application = new ApiObject(this, 'Resource', migrationApplicationManifest(props));
   }
 }

@@ -5,34 +5,32 @@
  * - `app-per-phase`: `app-per-phase/NN-<slug>.yaml`, one Application per phase folder (same
  *   name, so committing the next one promotes it), and one per rollback folder.
  */
-import { App, Chart } from 'cdk8s';
-import { MigrationApplication } from '../constructs/MigrationApplication';
+import { App } from 'cdk8s';
+import { MigrationApplicationProps, migrationApplicationManifest } from '../constructs/MigrationApplication';
 import { WavesChart } from '../constructs/WavesChart';
 import { Plan } from '../plan/types';
-import { KubeObject, ResolvedSpec } from '../spec/types';
+import { ResolvedSpec } from '../spec/types';
 import { OutputFiles } from './files';
 import { addObjectFiles, chartObjects } from './manifests';
 import { toYaml } from './yaml';
 
-function applicationYaml(app: App, id: string, props: ConstructorParameters<typeof MigrationApplication>[2]): string {
-  const chart = new Chart(app, id, { disableResourceNameHashes: true });
-  new MigrationApplication(chart, 'App', props);
-  return toYaml(chartObjects(chart)[0] as KubeObject);
+function applicationYaml(props: MigrationApplicationProps): string {
+  return toYaml(migrationApplicationManifest(props));
 }
 
 export function addArgoCdFiles(out: OutputFiles, spec: ResolvedSpec, plan: Plan, app: App): void {
   if (plan.phases.length === 0) return;
   const base = spec.output.argocd.path.replace(/\/+$/, '');
   addObjectFiles(out, 'argocd/waves', chartObjects(new WavesChart(app, 'argocd-waves', { spec, plan })));
-  out.add('argocd/waves-application.yaml', applicationYaml(app, 'argocd-waves-app', { spec, path: `${base}/argocd/waves` }));
+  out.add('argocd/waves-application.yaml', applicationYaml({ spec, path: `${base}/argocd/waves` }));
   plan.phases.forEach((phase) => {
     out.add(
       `argocd/app-per-phase/${phase.id}.yaml`,
-      applicationYaml(app, `argocd-app-${phase.id}`, { spec, path: `${base}/phases/${phase.id}`, automated: true, phaseId: phase.id }),
+      applicationYaml({ spec, path: `${base}/phases/${phase.id}`, automated: true, phaseId: phase.id }),
     );
     out.add(
       `argocd/app-per-phase/${phase.id}-rollback.yaml`,
-      applicationYaml(app, `argocd-app-${phase.id}-rollback`, { spec, path: `${base}/phases/${phase.id}/rollback`, automated: true, phaseId: `${phase.id}-rollback` }),
+      applicationYaml({ spec, path: `${base}/phases/${phase.id}/rollback`, automated: true, phaseId: `${phase.id}-rollback` }),
     );
   });
 }

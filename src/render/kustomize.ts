@@ -11,7 +11,7 @@ import { PhaseChart } from '../constructs/PhaseChart';
 import { Plan } from '../plan/types';
 import { KubeObject, ResolvedSpec } from '../spec/types';
 import { OutputFiles } from './files';
-import { chartObjects, objectFileName, sortObjects } from './manifests';
+import { addObjectFiles, chartObjects, sortObjects } from './manifests';
 import { deletePatch, jsonPatch } from './jsonPatch';
 import { toYaml } from './yaml';
 
@@ -44,8 +44,7 @@ export function kustomizeBase(spec: ResolvedSpec): KubeObject[] {
 export function addKustomizeFiles(out: OutputFiles, spec: ResolvedSpec, plan: Plan, phaseCharts: readonly PhaseChart[]): void {
   if (plan.phases.length === 0) return;
   const base = kustomizeBase(spec);
-  const baseFiles = base.map((o, i) => objectFileName(i, o));
-  base.forEach((o, i) => out.add(`kustomize/base/${baseFiles[i]}`, toYaml(o)));
+  const baseFiles = addObjectFiles(out, 'kustomize/base', base);
   out.add('kustomize/base/kustomization.yaml', kustomization(baseFiles, []));
   const inBase = new Map(base.map((o) => [key(o), o]));
 
@@ -76,11 +75,7 @@ export function addKustomizeFiles(out: OutputFiles, spec: ResolvedSpec, plan: Pl
     }
     // The phase's own hooks (gate, removal): they belong to this step only.
     resources.push(...chartObjects(phaseCharts[i]).filter((o) => o.kind !== 'Deployment' && o.kind !== 'Service'));
-    const resourceFiles = sortObjects(resources).map((o, j) => {
-      const name = objectFileName(j, o);
-      out.add(`${dir}/${name}`, toYaml(o));
-      return name;
-    });
+    const resourceFiles = addObjectFiles(out, dir, resources);
     out.add(`${dir}/kustomization.yaml`, kustomization(['../../base', ...resourceFiles], patches));
   });
 }

@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { KubeObject } from '../spec/types';
 import { SYNC_WAVE } from '../constructs/syncWave';
 import { OutputFiles } from './files';
-import { toYaml } from './yaml';
+import { toYamlStream } from './yaml';
 
 /** Apply order within a wave: RBAC before the Jobs that use it, Services before the pods they select. */
 const KIND_ORDER = ['Namespace', 'ServiceAccount', 'Role', 'RoleBinding', 'ConfigMap', 'Service', 'Deployment', 'Job', 'Application'];
@@ -20,17 +20,60 @@ export function sortObjects(objs: readonly KubeObject[]): KubeObject[] {
   );
 }
 
-/** The objects of a chart, resolved to JSON. */
+const synthesized = new WeakMap<Chart, KubeObject[]>();
+
+/** The objects of a chart, resolved to JSON (once per chart: several outputs reuse them). */
 export function chartObjects(chart: Chart): KubeObject[] {
-  return chart.toJson() as KubeObject[];
+  let objs = synthesized.get(chart);
+  if (!objs) {
+    objs = chart.toJson() as KubeObject[];
+    synthesized.set(chart, objs);
+  }
+  return objs;
 }
+
+/** Kinds a hook Job brings along with it (its own ServiceAccount and RBAC). */
+const HOOK_KINDS = ['ServiceAccount', 'Role', 'RoleBinding', 'Job'];
 
 /** File name of an object in a folder: its place in apply order, kind and name (`02-deployment-proxy-kong.yaml`). */
 export function objectFileName(index: number, obj: KubeObject): string {
   return `${String(index + 1).padStart(2, '0')}-${obj.kind.toLowerCase()}-${obj.metadata.name}.yaml`;
 }
 
-/** Writes objects into a folder, one file each, named in apply order. */
-export function addObjectFiles(out: OutputFiles, folder: string, objs: readonly KubeObject[]): void {
-  sortObjects(objs).forEach((obj, i) => out.add(`${folder}/${objectFileName(i, obj)}`, toYaml(obj)));
+/**
+ * Groups objects for files: each on its own, except a hook Job, which shares its file with the
+ * ServiceAccount, Role and RoleBinding of the same name (in that order).
+ */
+export function fileGroups(objs: readonly KubeObject[]): KubeObject[][] {
+  const groups: KubeObject[][] = [];
+  const hooks = new Map<string, KubeObject[]>();
+  for (const obj of sortObjects(objs)) {
+    const isHookPart = HOOK_KINDS.includes(obj.kind) && objs.some((o) => o.kind === 'Job' && o.metadata.name === obj.metadata.name);
+    if (!isHookPart) {
+      groups.push([obj]);
+      continue;
+    }
+    let group = hooks.get(obj.metadata.name);
+    if (!group) {
+      group = [];
+      hooks.set(obj.metadata.name, group);
+      groups.push(group);
+    }
+    group.push(obj);
+  }
+  return groups;
+}
+
+/** File name of a group: named after its main object (the Job of a hook). */
+function groupFileName(index: number, group: readonly KubeObject[]): string {
+  return objectFileName(index, group.find((o) => o.kind === 'Job') ?? group[0]);
+}
+
+/** Writes objects into a folder, one file per object (a hook with its RBAC), named in apply order. */
+export function addObjectFiles(out: OutputFiles, folder: string, objs: readonly KubeObject[]): string[] {
+  return fileGroups(objs).map((group, i) => {
+    const name = groupFileName(i, group);
+    out.add(`${folder}/${name}`, toYamlStream(group));
+    return name;
+  });
 }

@@ -30,9 +30,14 @@ export function writeOutput(target: string, files: OutputFiles, options: WriteOp
   fs.mkdirSync(parent, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}.tmp-`));
   try {
+    const made = new Set<string>();
     for (const rel of files.paths()) {
       const file = path.join(tmp, rel);
-      fs.mkdirSync(path.dirname(file), { recursive: true });
+      const dir = path.dirname(file);
+      if (!made.has(dir)) {
+        fs.mkdirSync(dir, { recursive: true });
+        made.add(dir);
+      }
       fs.writeFileSync(file, files.get(rel)!);
     }
     fs.writeFileSync(path.join(tmp, MARKER), 'Written by kong-flavor synth; `--force` may replace this folder.\n');
