@@ -141,48 +141,6 @@ describe('blue-green (seed scenario): green stack', () => {
   });
 });
 
-describe('hook Jobs meet Pod Security Standards "restricted" and least privilege', () => {
-  const specs = [
-    specDoc(),
-    specDoc({ spec: { from: 'expressions', to: 'traditional' } }),
-    specDoc({ spec: { strategy: 'maintenance', allowDowntime: true } }),
-  ];
-  for (const doc of specs) {
-    const { files, plan } = synthesize(resolve(doc));
-    test(`${plan.strategy}: every Job and Role`, () => {
-      const objs = files.paths().filter((p) => p.endsWith('.yaml')).flatMap((p) => yamlObjects(files.get(p)!) as Any[]);
-      const jobs = objs.filter((o) => o.kind === 'Job');
-      expect(jobs.length).toBeGreaterThan(0);
-      for (const job of jobs) {
-        const pod = job.spec.template.spec;
-        expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
-        expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
-        for (const c of pod.containers) {
-          expect(c.securityContext).toEqual({
-            runAsNonRoot: true,
-            allowPrivilegeEscalation: false,
-            readOnlyRootFilesystem: true,
-            capabilities: { drop: ['ALL'] },
-            seccompProfile: { type: 'RuntimeDefault' },
-          });
-          expect(c.resources.limits).toBeDefined();
-          expect(c.resources.requests).toBeDefined();
-        }
-        expect(job.spec.activeDeadlineSeconds).toBeGreaterThan(0);
-        expect(job.spec.backoffLimit).toBeDefined();
-      }
-      expect(objs.some((o) => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding')).toBe(false);
-      for (const role of objs.filter((o) => o.kind === 'Role')) {
-        for (const rule of role.rules) {
-          const writes = rule.verbs.filter((v: string) => !['get', 'list', 'watch'].includes(v));
-          if (writes.length > 0) expect(rule.resourceNames?.length).toBeGreaterThan(0);
-        }
-      }
-      expect(JSON.stringify(objs)).not.toMatch(/kind":"Secret"/);
-    });
-  }
-});
-
 describe('gateway manifest edits', () => {
   test('only the flavor env changes in the Kong container, in place', () => {
     const spec = resolve(specDoc());
