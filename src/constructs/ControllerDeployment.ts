@@ -7,7 +7,7 @@ import { ControllerState } from '../plan/types';
 import { InputError } from '../spec/errors';
 import { KubeObject, ResolvedSpec } from '../spec/types';
 import { applyControllerRestart } from './ControllerRestart';
-import { cleanCopy, deploymentSpec, envValue, findContainer, relabel, setEnv, unsetEnv } from './manifest';
+import { cleanCopy, deploymentSpec, envValue, findContainer, relabelGreen, setEnv, unsetEnv } from './manifest';
 import { withSyncWave } from './syncWave';
 
 export interface ControllerDeploymentProps {
@@ -33,12 +33,7 @@ export function controllerDeploymentManifest(spec: ResolvedSpec, state: Controll
   const ds = deploymentSpec(obj);
   obj.metadata.name = state.name;
   obj.metadata.namespace = spec.namespace;
-  if (state.stack === 'green') {
-    obj.metadata.labels = { ...relabel(obj.metadata.labels, c.selector, state.selector), [STACK_LABEL]: 'green' };
-    ds.selector = { matchLabels: { ...state.selector } };
-    ds.template.metadata = ds.template.metadata ?? {};
-    ds.template.metadata.labels = { ...relabel(ds.template.metadata.labels, c.selector, state.selector), [STACK_LABEL]: 'green' };
-  }
+  if (state.stack === 'green') relabelGreen(obj, c.selector, state.selector, STACK_LABEL);
   ds.replicas = state.replicas;
   applyControllerRestart(ds, state.restartFor);
   const container = findContainer(obj, c.container, 'spec.controller.container');

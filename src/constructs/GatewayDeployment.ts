@@ -4,7 +4,7 @@ import { formatFeatureGates } from '../model/featureGates';
 import { STACK_LABEL } from '../plan/state';
 import { GatewayState } from '../plan/types';
 import { KubeObject, ResolvedSpec } from '../spec/types';
-import { cleanCopy, deploymentSpec, findContainer, relabel, setEnv, unsetEnv } from './manifest';
+import { cleanCopy, deploymentSpec, findContainer, relabelGreen, setEnv, unsetEnv } from './manifest';
 import { withSyncWave } from './syncWave';
 
 export interface GatewayDeploymentProps {
@@ -27,13 +27,7 @@ export function gatewayDeploymentManifest(spec: ResolvedSpec, state: GatewayStat
   const ds = deploymentSpec(obj);
   obj.metadata.name = state.name;
   obj.metadata.namespace = spec.namespace;
-  if (state.stack === 'green') {
-    const blue = spec.gateway.selector;
-    obj.metadata.labels = { ...relabel(obj.metadata.labels, blue, state.selector), [STACK_LABEL]: 'green' };
-    ds.selector = { matchLabels: { ...state.selector } };
-    ds.template.metadata = ds.template.metadata ?? {};
-    ds.template.metadata.labels = { ...relabel(ds.template.metadata.labels, blue, state.selector), [STACK_LABEL]: 'green' };
-  }
+  if (state.stack === 'green') relabelGreen(obj, spec.gateway.selector, state.selector, STACK_LABEL);
   ds.replicas = state.replicas;
   ds.strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: state.maxSurge, maxUnavailable: state.maxUnavailable } };
   setEnv(findContainer(obj, spec.gateway.container, 'spec.gateway.container'), 'KONG_ROUTER_FLAVOR', state.flavor);

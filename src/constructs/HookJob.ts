@@ -4,6 +4,23 @@ import { Construct } from 'constructs';
 import { KubeObject } from '../spec/types';
 import { withSyncWave } from './syncWave';
 
+/** A Deployment or Service the plan names. */
+export interface NamedObject {
+  readonly kind: 'Deployment' | 'Service';
+  readonly name: string;
+}
+
+/** RBAC rules granting `verbs` on exactly these Deployments and Services (by `resourceNames`). */
+export function namedObjectRules(objects: readonly NamedObject[], verbs: string[]): k8s.PolicyRule[] {
+  const names = (kind: string) => [...new Set(objects.filter((o) => o.kind === kind).map((o) => o.name))].sort();
+  const deployments = names('Deployment');
+  const services = names('Service');
+  return [
+    ...(deployments.length ? [{ apiGroups: ['apps'], resources: ['deployments'], verbs, resourceNames: deployments }] : []),
+    ...(services.length ? [{ apiGroups: [''], resources: ['services'], verbs, resourceNames: services }] : []),
+  ];
+}
+
 /** How a hook Job is started by the delivery tool. */
 export interface HookTiming {
   /** Argo CD hook phase. @default 'Sync' (ordered by `syncWave`) */

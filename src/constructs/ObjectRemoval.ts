@@ -1,13 +1,13 @@
 import { Construct } from 'constructs';
 import { ResolvedSpec } from '../spec/types';
-import { HookJob, HookTiming } from './HookJob';
+import { HookJob, HookTiming, NamedObject, namedObjectRules } from './HookJob';
 
 export interface ObjectRemovalProps extends HookTiming {
   readonly spec: ResolvedSpec;
   /** Name of the Job and its RBAC. */
   readonly name: string;
   /** The objects to delete (Deployments and Services of the plan only). */
-  readonly objects: readonly { readonly kind: 'Deployment' | 'Service'; readonly name: string }[];
+  readonly objects: readonly NamedObject[];
   /** Why, for `kubectl describe`. */
   readonly description: string;
 }
@@ -26,6 +26,7 @@ export class ObjectRemoval extends Construct {
     const names = (kind: string) => props.objects.filter((o) => o.kind === kind).map((o) => o.name).sort();
     const deployments = names('Deployment');
     const services = names('Service');
+    // --wait watches the objects by name: list and watch as well as get and delete.
     const lines = ['set -eu', `NS='${spec.namespace}'`];
     if (deployments.length) lines.push(`kubectl -n "$NS" delete deployment ${deployments.join(' ')} --ignore-not-found --wait=true`);
     if (services.length) lines.push(`kubectl -n "$NS" delete service ${services.join(' ')} --ignore-not-found --wait=true`);
@@ -37,10 +38,7 @@ export class ObjectRemoval extends Construct {
       runAsUser: spec.hooks.runAsUser,
       timeoutSeconds: spec.hooks.timeoutSeconds,
       script: lines.join('\n') + '\n',
-      rules: [
-        ...(deployments.length ? [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch', 'delete'], resourceNames: deployments }] : []),
-        ...(services.length ? [{ apiGroups: [''], resources: ['services'], verbs: ['get', 'list', 'watch', 'delete'], resourceNames: services }] : []),
-      ],
+      rules: namedObjectRules(props.objects, ['get', 'list', 'watch', 'delete']),
       labels: { 'kong-flavor-migrator/plan': spec.name },
     });
   }

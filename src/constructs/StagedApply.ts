@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { toYamlStream } from '../render/yaml';
 import { KubeObject, ResolvedSpec } from '../spec/types';
-import { HookJob, HookTiming } from './HookJob';
+import { HookJob, HookTiming, NamedObject, namedObjectRules } from './HookJob';
 
 export interface StagedApplyProps extends HookTiming {
   readonly spec: ResolvedSpec;
@@ -26,9 +26,6 @@ export class StagedApply extends Construct {
   constructor(scope: Construct, id: string, props: StagedApplyProps) {
     super(scope, id);
     const { spec } = props;
-    const names = (kind: string) => [...new Set(props.objects.filter((o) => o.kind === kind).map((o) => o.metadata.name))].sort();
-    const deployments = names('Deployment');
-    const services = names('Service');
     const script = [
       'set -eu',
       `echo 'phase ${props.phaseId}: applying ${props.objects.map((o) => `${o.kind} ${o.metadata.name}`).join(', ')}'`,
@@ -43,10 +40,10 @@ export class StagedApply extends Construct {
       runAsUser: spec.hooks.runAsUser,
       timeoutSeconds: spec.hooks.timeoutSeconds,
       script: script + '\n',
-      rules: [
-        ...(deployments.length ? [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'patch'], resourceNames: deployments }] : []),
-        ...(services.length ? [{ apiGroups: [''], resources: ['services'], verbs: ['get', 'patch'], resourceNames: services }] : []),
-      ],
+      rules: namedObjectRules(
+        props.objects.map((o) => ({ kind: o.kind as NamedObject['kind'], name: o.metadata.name })),
+        ['get', 'patch'],
+      ),
       description: `Phase ${props.phaseId}: apply the intermediate state of ${props.objects.map((o) => `${o.kind} ${o.metadata.name}`).join(', ')}`,
       labels: { 'kong-flavor-migrator/plan': spec.name },
     });

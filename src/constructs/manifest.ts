@@ -101,6 +101,18 @@ export function setTemplateAnnotation(spec: DeploymentSpec, key: string, value: 
   spec.template.metadata.annotations = { ...(spec.template.metadata.annotations ?? {}), [key]: value };
 }
 
+/**
+ * Turns a copy of a blue Deployment into its green twin: the blue selector's labels replaced by
+ * the green ones on the Deployment, its selector and its pods, plus the stack label.
+ */
+export function relabelGreen(obj: KubeObject, blue: Readonly<Record<string, string>>, green: Readonly<Record<string, string>>, stackLabel: string): void {
+  const ds = deploymentSpec(obj);
+  obj.metadata.labels = { ...relabel(obj.metadata.labels, blue, green), [stackLabel]: 'green' };
+  ds.selector = { matchLabels: { ...green } };
+  ds.template.metadata = ds.template.metadata ?? {};
+  ds.template.metadata.labels = { ...relabel(ds.template.metadata.labels, blue, green), [stackLabel]: 'green' };
+}
+
 /** Replaces the values of `selector`'s keys in `labels` with the green ones, adding any missing. */
 export function relabel(labels: Record<string, string> | undefined, from: Readonly<Record<string, string>>, to: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = { ...(labels ?? {}) };
