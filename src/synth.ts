@@ -11,6 +11,7 @@ import { ResolvedSpec } from './spec/types';
 import { OutputFiles } from './render/files';
 import { addObjectFiles, chartObjects } from './render/manifests';
 import { planJson } from './render/planJson';
+import { checkedPlan } from './verification';
 import { addArgoCdFiles } from './render/argocd';
 import { runbook } from './render/runbook';
 import { addKustomizeFiles } from './render/kustomize';
@@ -36,8 +37,11 @@ export interface SynthResult {
   readonly files: OutputFiles;
 }
 
-/** Every output file of a migration, by path relative to `dist/<name>/`. */
-export function synthesize(spec: ResolvedSpec, plan: Plan = planOrThrow(spec)): SynthResult {
+/**
+ * Every output file of a migration, by path relative to `dist/<name>/`. The plan is planned
+ * and verified unless given (a plan the verifier rejects throws `UnsafePlanError`).
+ */
+export function synthesize(spec: ResolvedSpec, plan: Plan = checkedPlan(spec, planOrThrow(spec))): SynthResult {
   const files = new OutputFiles();
   files.add('plan.json', planJson(plan));
   const { app, phases, rollbacks } = buildApp(spec, plan);

@@ -1,0 +1,665 @@
+/**
+ * The model checker: breadth-first exploration of every interleaving of pod starts, readiness,
+ * removals, controller (re)starts, leader elections and config pushes, over a counting
+ * abstraction (pods of one template and configuration are interchangeable, so a state is a
+ * vector of counts). Then the invariants:
+ * - capacity: while a zero-downtime phase runs, serving gateways behind the proxy Service
+ *   never drop below replicas - maxUnavailable;
+ * - progress: from every reachable state the goal stays reachable by the system alone (the
+ *   adversary's restarts and discovery orders may make things worse, never better);
+ * - convergence: the runs that end, end with every gateway on its target, the controller's
+ *   shape matching what its gateways run, and every gateway holding that config;
+ * - acceptance: a config a gateway rejects is a warning when it heals, a violation when the
+ *   rejecting gateway is part of a stuck state.
+ */
+import { FLAVORS, Flavor, RouteShape } from '../model/flavor';
+import { Verdict, Violation } from '../plan/types';
+import { CONFIGS, ConfigIdx, Model, accepts, emits, shapeIdx } from './model';
+
+/** A state: phases applied, pod counts per class, leaders per election, stored route shape. */
+interface State {
+  /** Index into model.phases of the phase last applied (0: the initial state). */
+  readonly p: number;
+  /** gw[t * 3 + cfg]: gateway pods of template t holding config cfg. */
+  readonly gw: number[];
+  /** ctl[t * 4 + s]: controller pods of template t; s = 0 starting, 1 + flavor index when running. */
+  readonly ctl: number[];
+  /** Per election: the leader's class (ctl index), or the gateway template of a sidecar leader; -1 none. */
+  readonly leader: number[];
+  /** Postgres: the shape of the stored routes (1 fields, 2 expressions). */
+  readonly db: ConfigIdx;
+}
+
+interface Step {
+  readonly state: State;
+  readonly label: string;
+  readonly adversary: boolean;
+  /** A gateway rejected a config in this step (for acceptance warnings). */
+  readonly rejection?: string;
+}
+
+export interface ExploreOptions {
+  /** The adversary restarts controllers (and moves leases) at any step. @default true */
+  readonly controllerRestarts?: boolean;
+  /** Refuse to explore more than this many states. @default 3_000_000 */
+  readonly maxStates?: number;
+  /** Report violations only from this phase index on (rollback checks). @default 0 */
+  readonly fromPhase?: number;
+  /**
+   * `final`: the run ends a migration, so the controller must emit what its gateways' flavor
+   * calls for. `settled`: any consistent state will do (a rollback target mid-plan).
+   * @default 'final'
+   */
+  readonly goal?: 'final' | 'settled';
+}
+
+const keyOf = (s: State) => `${s.p}/${s.gw.join(',')}/${s.ctl.join(',')}/${s.leader.join(',')}/${s.db}`;
+
+const flavorOfStatus = (s: number): Flavor => FLAVORS[s - 1];
+
+/** Explores the model and judges it. */
+export function explore(m: Model, options: ExploreOptions = {}): Verdict {
+  const adversaryOn = options.controllerRestarts ?? true;
+  const maxStates = options.maxStates ?? 3_000_000;
+  const fromPhase = options.fromPhase ?? 0;
+  const strict = (options.goal ?? 'final') === 'final';
+  const last = m.phases.length - 1;
+  const G = m.gwTemplates.length;
+  const C = m.ctlTemplates.length;
+
+  const gwOfDep = (dep: number) => m.gwTemplates.map((t, i) => (t.dep === dep ? i : -1)).filter((i) => i >= 0);
+  const ctlOfDep = (dep: number) => m.ctlTemplates.map((t, i) => (t.dep === dep ? i : -1)).filter((i) => i >= 0);
+  const gwTplsByDep = m.gatewayNames.map((_, d) => gwOfDep(d));
+  const ctlTplsByDep = m.controllerNames.map((_, d) => ctlOfDep(d));
+  const electionOf = (t: number) => m.elections.indexOf(m.ctlTemplates[t].electionId);
+
+  const gwReady = (t: number, cfg: number, db: ConfigIdx) => {
+    if (m.postgres) return true;
+    void t;
+    void db;
+    return m.readyNeedsConfig ? cfg !== 0 : true;
+  };
+  const gwServing = (t: number, cfg: number, db: ConfigIdx) =>
+    gwReady(t, cfg, db) && (m.postgres ? accepts(m, m.gwTemplates[t].flavor, CONFIGS[db] as RouteShape) : cfg !== 0);
+
+  /** The shape the leader of a class emits. */
+  const leaderShape = (cls: number): RouteShape => emits(m, m.ctlTemplates[Math.floor(cls / 4)], flavorOfStatus(cls % 4));
+
+  const serving = (s: State) => {
+    let n = 0;
+    for (let t = 0; t < G; t++) if (m.proxySelects[s.p][t]) for (let c = 0; c < 3; c++) if (s.gw[t * 3 + c] && gwServing(t, c, s.db)) n += s.gw[t * 3 + c];
+    return n;
+  };
+
+  const depConverged = (s: State, kind: 'gw' | 'ctl', d: number): boolean => {
+    const desire = kind === 'gw' ? m.gwDesire[s.p][d] : m.ctlDesire[s.p][d];
+    const tpls = kind === 'gw' ? gwTplsByDep[d] : ctlTplsByDep[d];
+    let count = 0;
+    for (const t of tpls) {
+      if (kind === 'gw') {
+        for (let c = 0; c < 3; c++) {
+          const n = s.gw[t * 3 + c];
+          if (!n) continue;
+          if (!desire.exists || t !== desire.template || !gwReady(t, c, s.db)) return false;
+          count += n;
+        }
+      } else {
+        for (let st = 0; st < 4; st++) {
+          const n = s.ctl[t * 4 + st];
+          if (!n) continue;
+          if (!desire.exists || t !== desire.template || st === 0) return false;
+          count += n;
+        }
+      }
+    }
+    return count === (desire.exists ? desire.replicas : 0);
+  };
+
+  const sameDesire = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  /** Per phase: the Deployments it changes (the ones its gate waits for). */
+  const touchedGw = m.phases.map((_, p) => m.gatewayNames.map((__, d) => p > 0 && !sameDesire(m.gwDesire[p][d], m.gwDesire[p - 1][d])));
+  const touchedCtl = m.phases.map((_, p) => m.controllerNames.map((__, d) => p > 0 && !sameDesire(m.ctlDesire[p][d], m.ctlDesire[p - 1][d])));
+  const configured = (s: State, d: number) => m.postgres || gwTplsByDep[d].every((t) => s.gw[t * 3] === 0);
+
+  /** The phase's gate: every Deployment it changed has rolled out, and its gateways hold a config. */
+  const gateHolds = (s: State) =>
+    m.gatewayNames.every((_, d) => !touchedGw[s.p][d] || (depConverged(s, 'gw', d) && configured(s, d))) &&
+    m.controllerNames.every((_, d) => !touchedCtl[s.p][d] || depConverged(s, 'ctl', d));
+
+  /** Everything settled (the goal's first half). */
+  const allConverged = (s: State) =>
+    m.gatewayNames.every((_, d) => depConverged(s, 'gw', d) && configured(s, d)) && m.controllerNames.every((_, d) => depConverged(s, 'ctl', d));
+
+  /** Live gateway templates a controller template discovers at this phase, with their pod counts. */
+  const discovered = (s: State, ctlTpl: number) => m.discovers[s.p][ctlTpl].filter((t) => s.gw[t * 3] + s.gw[t * 3 + 1] + s.gw[t * 3 + 2] > 0);
+
+  /**
+   * The goal: the last phase applied and settled, every gateway holding the config its
+   * controller sends and accepting it. For the end of a migration (`final`), also: the
+   * controller emits what its gateways' flavor calls for (it detected the target).
+   */
+  const isGoal = (s: State): boolean => {
+    if (s.p !== last || !allConverged(s)) return false;
+    const live = (t: number) => s.gw[t * 3] + s.gw[t * 3 + 1] + s.gw[t * 3 + 2];
+    if (m.sidecar) {
+      if (m.postgres) {
+        if (m.gwTemplates.every((_, i) => live(i) === 0)) return true;
+        const l = s.leader[0];
+        if (l < 0) return false;
+        const shape = m.gwTemplates[l].ownShape!;
+        return s.db === shapeIdx(shape) && m.gwTemplates.every((t, i) => live(i) === 0 || (accepts(m, t.flavor, shape) && (!strict || t.ownShape === shape)));
+      }
+      return m.gwTemplates.every((t, i) => live(i) === 0 || s.gw[i * 3 + shapeIdx(t.ownShape!)] === live(i));
+    }
+    for (let e = 0; e < m.elections.length; e++) {
+      const runningTpls = m.ctlTemplates.map((t, i) => (t.electionId === m.elections[e] && s.ctl.slice(i * 4 + 1, i * 4 + 4).some((n) => n > 0) ? i : -1)).filter((i) => i >= 0);
+      if (runningTpls.length === 0) continue;
+      const found = [...new Set(runningTpls.flatMap((t) => discovered(s, t)))];
+      if (found.length === 0) continue;
+      const l = s.leader[e];
+      if (l < 0) return false;
+      const tpl = Math.floor(l / 4);
+      const shape = leaderShape(l);
+      if (found.some((t) => !accepts(m, m.gwTemplates[t].flavor, shape))) return false;
+      if (strict) {
+        const flavors = new Set(found.map((t) => m.gwTemplates[t].flavor));
+        if (flavors.size !== 1 || emits(m, m.ctlTemplates[tpl], [...flavors][0]) !== shape) return false;
+      }
+      if (m.postgres) {
+        if (s.db !== shapeIdx(shape)) return false;
+      } else if (found.some((t) => s.gw[t * 3 + shapeIdx(shape)] !== live(t))) return false;
+    }
+    return true;
+  };
+
+  const name = (kind: 'gw' | 'ctl', t: number) => (kind === 'gw' ? m.gatewayNames[m.gwTemplates[t].dep] : m.controllerNames[m.ctlTemplates[t].dep]);
+  const describeGw = (t: number) => `${m.gwTemplates[t].flavor}`;
+
+  /** Successors of a state: system steps, then adversary steps. */
+  function successors(s: State): Step[] {
+    const out: Step[] = [];
+    const with_ = (patch: Partial<State>): State => ({ ...s, ...patch });
+    const gwAdd = (t: number, c: number, delta: number, base = s.gw) => {
+      const gw = base.slice();
+      gw[t * 3 + c] += delta;
+      return gw;
+    };
+    const ctlAdd = (i: number, delta: number, base = s.ctl) => {
+      const ctl = base.slice();
+      ctl[i] += delta;
+      return ctl;
+    };
+
+    // Apply the next phase once the current one's gate holds.
+    if (s.p < last && (!m.phases[s.p].gated || gateHolds(s))) {
+      out.push({ state: with_({ p: s.p + 1 }), label: `apply phase ${m.phases[s.p + 1].id}`, adversary: false });
+    }
+
+    // Gateway Deployments.
+    m.gatewayNames.forEach((depName, d) => {
+      const desire = m.gwDesire[s.p][d];
+      const tpls = gwTplsByDep[d];
+      let total = 0;
+      let fresh = 0;
+      let freshReady = 0;
+      let ready = 0;
+      for (const t of tpls)
+        for (let c = 0; c < 3; c++) {
+          const n = s.gw[t * 3 + c];
+          total += n;
+          const r = gwReady(t, c, s.db) ? n : 0;
+          ready += r;
+          if (t === desire.template) {
+            fresh += n;
+            freshReady += r;
+          }
+        }
+      if (!desire.exists) {
+        if (total > 0) {
+          const gw = s.gw.slice();
+          for (const t of tpls) for (let c = 0; c < 3; c++) gw[t * 3 + c] = 0;
+          out.push({ state: removeGwLeader(with_({ gw }), tpls), label: `${depName}: Deployment deleted, its ${total} pods go`, adversary: false });
+        }
+        return;
+      }
+      const R = desire.replicas;
+      // The Deployment controller scales the new ReplicaSet up by all the budget allows at once,
+      // and the ReplicaSet creates those pods together.
+      const burst = Math.min(R - fresh, R + desire.maxSurge - total);
+      if (burst > 0) {
+        out.push({
+          state: with_({ gw: gwAdd(desire.template, 0, burst) }),
+          label: `${depName}: ${burst === 1 ? 'a new pod starts' : `${burst} new pods start`} (${describeGw(desire.template)}${m.postgres ? '' : ', no config yet'}; ${fresh + burst}/${R} new, ${total - fresh} old)`,
+          adversary: false,
+        });
+      }
+      const minAvailable = R - desire.maxUnavailable;
+      const maxScaledDown = total - minAvailable - (fresh - freshReady);
+      for (const t of tpls) {
+        const isOld = t !== desire.template;
+        for (let c = 0; c < 3; c++) {
+          const n = s.gw[t * 3 + c];
+          if (!n) continue;
+          const r = gwReady(t, c, s.db);
+          let allowed = false;
+          if (isOld) allowed = maxScaledDown > 0 && (!r || ready - 1 >= minAvailable);
+          else allowed = fresh > R && (!r || ready - 1 >= minAvailable || fresh > R);
+          if (!allowed) continue;
+          const removed = with_({ gw: gwAdd(t, c, -1) });
+          const label = `${depName}: ${isOld ? 'an old' : 'a surplus'} ${r ? 'Ready' : 'unready'} pod (${describeGw(t)}, ${CONFIGS[c]}) is removed`;
+          for (const st of leaderRemovalBranches(removed, t, n)) out.push({ state: st, label, adversary: false });
+        }
+      }
+    });
+
+    // Controller Deployments (separate topology).
+    m.controllerNames.forEach((depName, d) => {
+      const desire = m.ctlDesire[s.p][d];
+      const tpls = ctlTplsByDep[d];
+      let total = 0;
+      let fresh = 0;
+      let freshReady = 0;
+      let ready = 0;
+      for (const t of tpls)
+        for (let st = 0; st < 4; st++) {
+          const n = s.ctl[t * 4 + st];
+          total += n;
+          const r = st > 0 ? n : 0;
+          ready += r;
+          if (t === desire.template) {
+            fresh += n;
+            freshReady += r;
+          }
+        }
+      if (!desire.exists) {
+        if (total > 0) {
+          let state = s;
+          for (const t of tpls) for (let st = 0; st < 4; st++) if (s.ctl[t * 4 + st]) state = dropLeaderIf(state, t * 4 + st, true);
+          const ctl = state.ctl.slice();
+          for (const t of tpls) for (let st = 0; st < 4; st++) ctl[t * 4 + st] = 0;
+          out.push({ state: { ...state, ctl }, label: `${depName}: Deployment deleted`, adversary: false });
+        }
+        return;
+      }
+      const R = desire.replicas;
+      const burst = Math.min(R - fresh, R + desire.maxSurge - total);
+      if (burst > 0) {
+        out.push({ state: with_({ ctl: ctlAdd(desire.template * 4, burst) }), label: `${depName}: ${burst === 1 ? 'a new controller pod is created' : `${burst} new controller pods are created`}`, adversary: false });
+      }
+      const minAvailable = R - desire.maxUnavailable;
+      const maxScaledDown = total - minAvailable - (fresh - freshReady);
+      for (const t of tpls) {
+        const isOld = t !== desire.template;
+        for (let st = 0; st < 4; st++) {
+          const n = s.ctl[t * 4 + st];
+          if (!n) continue;
+          const r = st > 0;
+          const allowed = isOld ? maxScaledDown > 0 && (!r || ready - 1 >= minAvailable) : fresh > R;
+          if (!allowed) continue;
+          const cls = t * 4 + st;
+          const removed = with_({ ctl: ctlAdd(cls, -1) });
+          const label = `${depName}: ${isOld ? 'an old' : 'a surplus'} controller pod${st > 0 ? ` (detected ${flavorOfStatus(st)})` : ''} is removed`;
+          for (const branch of ctlRemovalBranches(removed, cls, n)) out.push({ state: branch.state, label: label + branch.note, adversary: false });
+        }
+      }
+      // A starting pod discovers gateways and detects the flavor of the first root it reads.
+      for (const t of tpls) {
+        if (!s.ctl[t * 4]) continue;
+        const found = discovered(s, t);
+        const flavors = [...new Set(found.map((g) => m.gwTemplates[g].flavor))].sort();
+        for (const f of flavors) {
+          const ctl = ctlAdd(t * 4, -1);
+          ctl[t * 4 + 1 + FLAVORS.indexOf(f)] += 1;
+          const shape = emits(m, m.ctlTemplates[t], f);
+          out.push({
+            state: with_({ ctl }),
+            label: `${depName}: a controller pod starts and detects ${f}${flavors.length > 1 ? ` (first root of ${flavors.join('/')} gateways)` : ''}: it will emit ${shape} routes`,
+            adversary: false,
+          });
+        }
+      }
+    });
+
+    // Leader election.
+    if (m.leaderElection) {
+      if (m.sidecar) {
+        if (s.leader[0] < 0) {
+          for (let t = 0; t < G; t++) {
+            if (s.gw[t * 3] + s.gw[t * 3 + 1] + s.gw[t * 3 + 2] === 0) continue;
+            const leader = s.leader.slice();
+            leader[0] = t;
+            out.push({ state: with_({ leader }), label: `the controller in a ${name('gw', t)} pod (${m.gwTemplates[t].flavor}) becomes leader`, adversary: false });
+          }
+        }
+      } else {
+        for (let e = 0; e < m.elections.length; e++) {
+          if (s.leader[e] >= 0) continue;
+          for (let t = 0; t < C; t++) {
+            if (electionOf(t) !== e) continue;
+            for (let st = 1; st < 4; st++) {
+              if (!s.ctl[t * 4 + st]) continue;
+              const leader = s.leader.slice();
+              leader[e] = t * 4 + st;
+              out.push({ state: with_({ leader }), label: `${name('ctl', t)}: a pod that detected ${flavorOfStatus(st)} takes the lease ${m.elections[e]}`, adversary: false });
+            }
+          }
+        }
+      }
+    }
+
+    // Config pushes and database writes.
+    if (m.sidecar && !m.postgres) {
+      for (let t = 0; t < G; t++) {
+        const n = s.gw[t * 3];
+        if (!n) continue;
+        const shape = m.gwTemplates[t].ownShape!;
+        if (accepts(m, m.gwTemplates[t].flavor, shape)) {
+          out.push({ state: with_({ gw: gwAdd(t, shapeIdx(shape), n, gwAdd(t, 0, -n)) }), label: `${name('gw', t)}: the controllers of ${n} new pod(s) push ${shape} routes; their ${m.gwTemplates[t].flavor} gateways accept`, adversary: false });
+        } else {
+          out.push({
+            state: s,
+            label: `${name('gw', t)}: the controller of a new pod pushes ${shape} routes; its ${m.gwTemplates[t].flavor} gateway rejects them (400) and holds no config`,
+            adversary: false,
+            rejection: `${m.gwTemplates[t].flavor} gateways reject ${shape} routes from their own controller`,
+          });
+        }
+      }
+    } else if (m.sidecar && m.postgres) {
+      const l = s.leader[0];
+      if (l >= 0) {
+        const shape = m.gwTemplates[l].ownShape!;
+        if (s.db !== shapeIdx(shape)) {
+          if (accepts(m, m.gwTemplates[l].flavor, shape)) out.push({ state: with_({ db: shapeIdx(shape) }), label: `the leader writes the routes as ${shape} into Postgres`, adversary: false });
+        }
+      }
+    } else {
+      for (let e = 0; e < m.elections.length; e++) {
+        const l = s.leader[e];
+        if (l < 0) continue;
+        const tpl = Math.floor(l / 4);
+        const shape = leaderShape(l);
+        const found = discovered(s, tpl);
+        if (m.postgres) {
+          if (s.db === shapeIdx(shape)) continue;
+          const ok = found.filter((t) => accepts(m, m.gwTemplates[t].flavor, shape));
+          const bad = found.filter((t) => !accepts(m, m.gwTemplates[t].flavor, shape));
+          if (ok.length) out.push({ state: with_({ db: shapeIdx(shape) }), label: `${name('ctl', tpl)} leader writes the routes as ${shape} into Postgres (through a ${m.gwTemplates[ok[0]].flavor} gateway)`, adversary: false });
+          if (bad.length) {
+            out.push({
+              state: s,
+              label: `${name('ctl', tpl)} leader writes ${shape} routes through a ${m.gwTemplates[bad[0]].flavor} gateway: rejected (400)`,
+              adversary: false,
+              rejection: `${m.gwTemplates[bad[0]].flavor} gateways reject ${shape} routes`,
+            });
+          }
+          continue;
+        }
+        const gw = s.gw.slice();
+        const target = shapeIdx(shape);
+        const rejected: string[] = [];
+        let changed = false;
+        for (const t of found) {
+          const g = m.gwTemplates[t];
+          if (accepts(m, g.flavor, shape)) {
+            for (const c of [0, 1, 2]) {
+              if (c !== target && gw[t * 3 + c]) {
+                gw[t * 3 + target] += gw[t * 3 + c];
+                gw[t * 3 + c] = 0;
+                changed = true;
+              }
+            }
+          } else {
+            const n = gw[t * 3] + gw[t * 3 + 1] + gw[t * 3 + 2];
+            const unconfigured = gw[t * 3];
+            rejected.push(`${n} ${g.flavor} pod(s) reject them (400)${unconfigured ? `, ${unconfigured} of them with no config at all` : ', keeping their previous config'}`);
+          }
+        }
+        const label = `${name('ctl', tpl)} leader (detected ${flavorOfStatus(l % 4)}) pushes ${shape} routes${rejected.length ? `: ${rejected.join('; ')}` : ''}`;
+        if (changed || rejected.length) {
+          out.push({
+            state: changed ? with_({ gw }) : s,
+            label,
+            adversary: false,
+            ...(rejected.length ? { rejection: `gateways reject the ${shape} routes a controller that detected ${flavorOfStatus(l % 4)} sends` } : {}),
+          });
+        }
+      }
+    }
+
+    // The adversary: controller restarts (evictions, node drains) and lease moves.
+    if (adversaryOn) {
+      if (!m.sidecar) {
+        for (let t = 0; t < C; t++) {
+          for (let st = 1; st < 4; st++) {
+            const n = s.ctl[t * 4 + st];
+            if (!n) continue;
+            const cls = t * 4 + st;
+            const ctl = ctlAdd(cls, -1);
+            ctl[t * 4] += 1;
+            for (const branch of ctlRemovalBranches(with_({ ctl }), cls, n)) {
+              out.push({ state: branch.state, label: `adversary: a ${name('ctl', t)} pod (detected ${flavorOfStatus(st)}) is restarted${branch.note}`, adversary: true });
+            }
+          }
+        }
+      } else if (m.postgres && s.leader[0] >= 0) {
+        const leader = s.leader.slice();
+        leader[0] = -1;
+        out.push({ state: with_({ leader }), label: 'adversary: the leader controller restarts and loses the lease', adversary: true });
+      }
+    }
+    return out;
+  }
+
+  /** Removing a pod of a gateway template: if a sidecar leader may be in it, both outcomes. */
+  function leaderRemovalBranches(s: State, t: number, countBefore: number): State[] {
+    if (!(m.sidecar && m.leaderElection) || s.leader[0] !== t) return [s];
+    const gone = { ...s, leader: [-1] };
+    return countBefore > 1 ? [s, gone] : [gone];
+  }
+
+  function removeGwLeader(s: State, tpls: number[]): State {
+    return m.sidecar && m.leaderElection && tpls.includes(s.leader[0]) ? { ...s, leader: [-1] } : s;
+  }
+
+  function dropLeaderIf(s: State, cls: number, cond: boolean): State {
+    const e = electionOf(Math.floor(cls / 4));
+    if (!cond || s.leader[e] !== cls) return s;
+    const leader = s.leader.slice();
+    leader[e] = -1;
+    return { ...s, leader };
+  }
+
+  /** A controller pod of class `cls` left its class: it was the leader, or another pod was. */
+  function ctlRemovalBranches(s: State, cls: number, countBefore: number): { state: State; note: string }[] {
+    const e = electionOf(Math.floor(cls / 4));
+    if (s.leader[e] !== cls) return [{ state: s, note: '' }];
+    const branches = [{ state: dropLeaderIf(s, cls, true), note: ' (it held the lease)' }];
+    if (countBefore > 1) branches.push({ state: s, note: '' });
+    return branches;
+  }
+
+  // The initial state: the installation as it runs today, settled.
+  const initial = initialState(m);
+
+  // Breadth-first exploration with parent pointers for traces.
+  const ids = new Map<string, number>();
+  const states: State[] = [];
+  const parent: number[] = [];
+  const via: string[] = [];
+  const sysPreds: number[][] = [];
+  const warnings = new Map<string, Violation>();
+  const capacityViolations: { id: number; serving: number }[] = [];
+  const add = (st: State, from: number, label: string): number => {
+    const k = keyOf(st);
+    let id = ids.get(k);
+    if (id === undefined) {
+      id = states.length;
+      if (id >= maxStates) throw new Error(`verifier: more than ${maxStates} states; reduce the replicas checked or raise maxStates`);
+      ids.set(k, id);
+      states.push(st);
+      parent.push(from);
+      via.push(label);
+      sysPreds.push([]);
+    }
+    return id;
+  };
+  add(initial, -1, 'start: the installation as it runs today');
+  const terminal: boolean[] = [];
+  for (let i = 0; i < states.length; i++) {
+    const s = states[i];
+    if (s.p >= fromPhase && m.phases[s.p].zeroDowntime) {
+      const n = serving(s);
+      if (n < m.minServing) capacityViolations.push({ id: i, serving: n });
+    }
+    let systemMoves = 0;
+    for (const step of successors(s)) {
+      if (step.rejection && s.p >= fromPhase && !warnings.has(step.rejection)) {
+        warnings.set(step.rejection, { invariant: 'acceptance', message: `${step.rejection} (transient unless the run gets stuck)`, trace: [...trace(i), step.label] });
+      }
+      if (step.state === s) continue;
+      const j = add(step.state, i, step.label);
+      if (!step.adversary && j !== i) {
+        sysPreds[j].push(i);
+        systemMoves++;
+      }
+    }
+    terminal[i] = systemMoves === 0;
+  }
+
+  function trace(id: number): string[] {
+    const out: string[] = [];
+    for (let i = id; i >= 0; i = parent[i]) out.push(via[i]);
+    return out.reverse();
+  }
+
+  // Progress: which states can still reach the goal through system moves alone.
+  const canFinish = new Uint8Array(states.length);
+  const queue: number[] = [];
+  states.forEach((s, i) => {
+    if (isGoal(s)) {
+      canFinish[i] = 1;
+      queue.push(i);
+    }
+  });
+  while (queue.length) {
+    const j = queue.pop()!;
+    for (const i of sysPreds[j]) {
+      if (!canFinish[i]) {
+        canFinish[i] = 1;
+        queue.push(i);
+      }
+    }
+  }
+
+  const violations: Violation[] = [];
+  if (capacityViolations.length) {
+    const first = capacityViolations[0];
+    violations.push({
+      invariant: 'capacity',
+      message: `only ${first.serving} gateways can serve behind the proxy Service during phase ${m.phases[states[first.id].p].id}; at least ${m.minServing} must (replicas ${m.spec.gateway.replicas} - maxUnavailable ${m.spec.gateway.budget.maxUnavailable})`,
+      trace: trace(first.id),
+    });
+  }
+  // Report a deadlock (no system move left) when there is one: its trace shows how it arises.
+  const isStuck = (i: number) => !canFinish[i] && states[i].p >= fromPhase;
+  let stuck = states.findIndex((_, i) => isStuck(i) && terminal[i]);
+  if (stuck < 0) stuck = states.findIndex((_, i) => isStuck(i));
+  if (stuck >= 0) {
+    const s = states[stuck];
+    // Everything rolled out but the controller or the configs are wrong: convergence; a rollout or gate stuck: progress.
+    const done = s.p === last && terminal[stuck] && allConverged(s);
+    // Does a gateway that never got a config keep rejecting what its controller sends?
+    const wedged = wedgedRejection(s);
+    const stuckTrace = [...trace(stuck), ...(wedged ? [`${wedged}: stuck`] : [])];
+    violations.push({
+      invariant: done ? 'convergence' : 'progress',
+      message: done
+        ? `the run ends without converging: ${describeState(s)}`
+        : `from here no schedule completes the plan without a lucky controller restart: ${describeState(s)}`,
+      trace: stuckTrace,
+    });
+    if (wedged) violations.push({ invariant: 'acceptance', message: `${wedged}, so it never becomes Ready`, trace: stuckTrace });
+  }
+
+  function wedgedRejection(s: State): string | undefined {
+    if (m.postgres) return undefined;
+    for (let t = 0; t < G; t++) {
+      if (!s.gw[t * 3]) continue;
+      const g = m.gwTemplates[t];
+      if (m.sidecar) {
+        if (!accepts(m, g.flavor, g.ownShape!)) return `a ${g.flavor} pod of ${name('gw', t)} rejects the ${g.ownShape} routes of its own controller`;
+        continue;
+      }
+      for (let e = 0; e < m.elections.length; e++) {
+        const l = s.leader[e];
+        if (l >= 0 && m.discovers[s.p][Math.floor(l / 4)].includes(t) && !accepts(m, g.flavor, leaderShape(l))) {
+          return `a new ${g.flavor} pod of ${name('gw', t)} rejects the ${leaderShape(l)} routes the controller (detected ${flavorOfStatus(l % 4)}) sends and holds no config`;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  function describeState(s: State): string {
+    const parts: string[] = [];
+    m.gatewayNames.forEach((n, d) => {
+      const pods = gwTplsByDep[d].flatMap((t) => [0, 1, 2].filter((c) => s.gw[t * 3 + c]).map((c) => `${s.gw[t * 3 + c]} ${m.gwTemplates[t].flavor}${m.postgres ? '' : `/${CONFIGS[c]}`}`));
+      if (pods.length) parts.push(`${n}: ${pods.join(', ')}`);
+    });
+    m.controllerNames.forEach((n, d) => {
+      const pods = ctlTplsByDep[d].flatMap((t) => [0, 1, 2, 3].filter((st) => s.ctl[t * 4 + st]).map((st) => `${s.ctl[t * 4 + st]} ${st ? `detected ${flavorOfStatus(st)}` : 'starting'}`));
+      if (pods.length) parts.push(`${n}: ${pods.join(', ')}`);
+    });
+    if (m.postgres) parts.push(`stored routes: ${CONFIGS[s.db]}`);
+    return parts.join('; ');
+  }
+
+  return {
+    safe: violations.length === 0,
+    statesExplored: states.length,
+    violations,
+    warnings: [...warnings.values()],
+  };
+}
+
+/** The installation as it runs before the plan: every Deployment settled, configs pushed. */
+function initialState(m: Model): State {
+  const gw = new Array(m.gwTemplates.length * 3).fill(0);
+  const ctl = new Array(m.ctlTemplates.length * 4).fill(0);
+  const leader = new Array(Math.max(1, m.elections.length)).fill(-1);
+  const from = m.spec.from;
+  let db: ConfigIdx = 1;
+  m.ctlDesire[0].forEach((d) => {
+    if (d.exists && d.replicas > 0) ctl[d.template * 4 + 1 + FLAVORS.indexOf(from)] += d.replicas;
+  });
+  // The running controllers detected `from`; the leader's shape is what the gateways hold.
+  const shapes: Record<string, RouteShape> = {};
+  m.ctlDesire[0].forEach((d) => {
+    if (!d.exists || d.replicas === 0) return;
+    const t = m.ctlTemplates[d.template];
+    const e = m.elections.indexOf(t.electionId);
+    if (leader[e] < 0) leader[e] = d.template * 4 + 1 + FLAVORS.indexOf(from);
+    shapes[t.adminService] = emits(m, t, from);
+  });
+  m.gwDesire[0].forEach((d) => {
+    if (!d.exists) return;
+    const t = m.gwTemplates[d.template];
+    let shape: RouteShape | undefined;
+    if (m.sidecar) shape = t.ownShape;
+    else {
+      const ctlTpl = m.ctlTemplates.findIndex((c, i) => m.discovers[0][i].includes(d.template) && shapes[c.adminService] !== undefined);
+      shape = ctlTpl >= 0 ? shapes[m.ctlTemplates[ctlTpl].adminService] : undefined;
+    }
+    if (m.postgres) {
+      gw[d.template * 3] += d.replicas;
+      if (shape) db = shapeIdx(shape);
+    } else {
+      gw[d.template * 3 + (shape && accepts(m, t.flavor, shape) ? shapeIdx(shape) : 0)] += d.replicas;
+    }
+  });
+  if (m.sidecar && m.postgres) {
+    const first = m.gwDesire[0].find((d) => d.exists && d.replicas > 0);
+    if (first) leader[0] = first.template;
+  }
+  return { p: 0, gw, ctl, leader, db };
+}

@@ -1,0 +1,184 @@
+/**
+ * The cluster model the verifier explores, compiled from a plan: every gateway and controller
+ * Deployment with the pod templates it has across the phases, the pod classes (template x
+ * configuration) the counting abstraction counts, and what each phase wants. Pure data.
+ */
+import { EXPRESSION_ROUTES_GATE, FeatureGates, formatFeatureGates } from '../model/featureGates';
+import { Flavor, FLAVORS, RouteShape } from '../model/flavor';
+import { controllerRouteShape, controllerUsesLeaderElection, dbLessReadinessNeedsConfig, gatewayAccepts } from '../model/rules';
+import { Version } from '../model/version';
+import { resolveBudget } from '../spec/intOrPercent';
+import { ResolvedSpec } from '../spec/types';
+import { InstallationState, Labels } from '../plan/types';
+
+/** What a DB-less gateway holds: nothing yet, or the shape of the last config it accepted. */
+export const CONFIGS = ['none', 'fields', 'expressions'] as const;
+export type ConfigIdx = 0 | 1 | 2;
+export const shapeIdx = (s: RouteShape): ConfigIdx => (s === 'fields' ? 1 : 2);
+
+/** A phase of the checked run: the desired state and whether traffic must be served throughout. */
+export interface CheckedPhase {
+  readonly id: string;
+  readonly state: InstallationState;
+  readonly zeroDowntime: boolean;
+  /** Whether the next phase waits for this one's gate. */
+  readonly gated: boolean;
+}
+
+export interface GatewayTemplate {
+  readonly dep: number;
+  readonly flavor: Flavor;
+  readonly labels: Labels;
+  /** Sidecar: the shape this pod's own controller emits (it detects its own gateway). */
+  readonly ownShape?: RouteShape;
+}
+
+export interface ControllerTemplate {
+  readonly dep: number;
+  readonly gates: FeatureGates;
+  readonly electionId: string;
+  readonly adminService: string;
+}
+
+export interface DeploymentDesire {
+  readonly exists: boolean;
+  readonly template: number;
+  readonly replicas: number;
+  readonly maxSurge: number;
+  readonly maxUnavailable: number;
+}
+
+export interface Model {
+  readonly spec: ResolvedSpec;
+  readonly kong: Version;
+  readonly kic: Version;
+  readonly sidecar: boolean;
+  readonly postgres: boolean;
+  readonly leaderElection: boolean;
+  readonly readyNeedsConfig: boolean;
+  /** Phases: index 0 is the initial state (already converged), 1..n the plan's phases. */
+  readonly phases: readonly CheckedPhase[];
+  readonly gatewayNames: readonly string[];
+  readonly controllerNames: readonly string[];
+  readonly gwTemplates: readonly GatewayTemplate[];
+  readonly ctlTemplates: readonly ControllerTemplate[];
+  /** desire[phase][deployment]: gateways first, then controllers (offset gatewayNames.length). */
+  readonly gwDesire: readonly (readonly DeploymentDesire[])[];
+  readonly ctlDesire: readonly (readonly DeploymentDesire[])[];
+  /** discovers[phase][controller template]: the gateway templates its admin Service selects. */
+  readonly discovers: readonly (readonly (readonly number[])[])[];
+  /** proxySelects[phase][gateway template]: whether the proxy Service routes to its pods. */
+  readonly proxySelects: readonly (readonly boolean[])[];
+  /** Election groups (distinct election IDs). */
+  readonly elections: readonly string[];
+  /** Ready gateways behind the proxy Service must not drop below this (zero-downtime phases). */
+  readonly minServing: number;
+}
+
+const key = (x: unknown) => JSON.stringify(x);
+
+const matches = (selector: Labels, labels: Labels) => Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
+
+/** Whether gateways of `flavor` accept `shape` on this model's Kong. */
+export function accepts(m: Model, flavor: Flavor, shape: RouteShape): boolean {
+  return gatewayAccepts(flavor, m.kong, shape);
+}
+
+/** The shape a controller of template `t` emits after detecting `flavor`. */
+export function emits(m: Model, t: ControllerTemplate | FeatureGates, flavor: Flavor): RouteShape {
+  const gates = 'dep' in t ? (t as ControllerTemplate).gates : (t as FeatureGates);
+  return controllerRouteShape(m.kic, flavor, gates[EXPRESSION_ROUTES_GATE] === true);
+}
+
+/** Compiles the model of `spec` running `phases` from `initial`. */
+export function compileModel(spec: ResolvedSpec, initial: InstallationState, checked: readonly CheckedPhase[]): Model {
+  const kic = spec.controller?.version ?? spec.gateway.sidecar!.version;
+  const phases: CheckedPhase[] = [{ id: 'initial', state: initial, zeroDowntime: true, gated: true }, ...checked];
+  const gatewayNames: string[] = [];
+  const controllerNames: string[] = [];
+  for (const p of phases) {
+    for (const g of p.state.gateways) if (!gatewayNames.includes(g.name)) gatewayNames.push(g.name);
+    for (const c of p.state.controllers) if (!controllerNames.includes(c.name)) controllerNames.push(c.name);
+  }
+  const gwTemplates: GatewayTemplate[] = [];
+  const gwKeys: string[] = [];
+  const ctlTemplates: ControllerTemplate[] = [];
+  const ctlKeys: string[] = [];
+  const gwDesire: DeploymentDesire[][] = [];
+  const ctlDesire: DeploymentDesire[][] = [];
+  for (const p of phases) {
+    gwDesire.push(
+      gatewayNames.map((name, dep) => {
+        const g = p.state.gateways.find((x) => x.name === name);
+        if (!g) return { exists: false, template: -1, replicas: 0, maxSurge: 0, maxUnavailable: 0 };
+        const gates = g.sidecarFeatureGates ?? {};
+        const t: GatewayTemplate = {
+          dep,
+          flavor: g.flavor,
+          labels: g.selector,
+          ...(spec.topology === 'sidecar' ? { ownShape: controllerRouteShape(kic, g.flavor, gates[EXPRESSION_ROUTES_GATE] === true) } : {}),
+        };
+        const k = key([dep, g.flavor, g.selector, formatFeatureGates(gates)]);
+        let idx = gwKeys.indexOf(k);
+        if (idx < 0) {
+          idx = gwTemplates.length;
+          gwKeys.push(k);
+          gwTemplates.push(t);
+        }
+        const budget = resolveBudget(g.maxSurge, g.maxUnavailable, g.replicas);
+        return { exists: true, template: idx, replicas: g.replicas, ...budget };
+      }),
+    );
+    ctlDesire.push(
+      controllerNames.map((name, dep) => {
+        const c = p.state.controllers.find((x) => x.name === name);
+        if (!c) return { exists: false, template: -1, replicas: 0, maxSurge: 0, maxUnavailable: 0 };
+        // The pod template: a new restart annotation is a new template even when nothing else changed.
+        const k = key([dep, c.restartFor ?? '', formatFeatureGates(c.featureGates), c.electionId, c.adminService, c.updateStatus]);
+        let idx = ctlKeys.indexOf(k);
+        if (idx < 0) {
+          idx = ctlTemplates.length;
+          ctlKeys.push(k);
+          ctlTemplates.push({ dep, gates: c.featureGates, electionId: c.electionId, adminService: c.adminService });
+        }
+        // KIC's Deployments use Kubernetes' default strategy (25% / 25%).
+        const budget = resolveBudget('25%', '25%', c.replicas);
+        return { exists: true, template: idx, replicas: c.replicas, ...budget };
+      }),
+    );
+  }
+  const discovers = phases.map((p) =>
+    ctlTemplates.map((t) => {
+      const svc = p.state.services.find((s) => s.name === t.adminService);
+      return svc ? gwTemplates.map((g, i) => (matches(svc.selector, g.labels) ? i : -1)).filter((i) => i >= 0) : [];
+    }),
+  );
+  const proxySelects = phases.map((p) => {
+    const proxy = p.state.services.find((s) => s.role === 'proxy');
+    return gwTemplates.map((g) => (proxy ? matches(proxy.selector, g.labels) : false));
+  });
+  const elections = [...new Set(ctlTemplates.map((t) => t.electionId))];
+  return {
+    spec,
+    kong: spec.gateway.version,
+    kic,
+    sidecar: spec.topology === 'sidecar',
+    postgres: spec.database === 'postgres',
+    leaderElection: controllerUsesLeaderElection(spec.topology, spec.database),
+    readyNeedsConfig: spec.database === 'off' && dbLessReadinessNeedsConfig(spec.gateway.version),
+    phases,
+    gatewayNames,
+    controllerNames,
+    gwTemplates,
+    ctlTemplates,
+    gwDesire,
+    ctlDesire,
+    discovers,
+    proxySelects,
+    elections,
+    minServing: spec.gateway.replicas - spec.gateway.budget.maxUnavailable,
+  };
+}
+
+/** Index of a flavor (controller "running, detected F" status). */
+export const flavorIdx = (f: Flavor) => FLAVORS.indexOf(f);
