@@ -111,6 +111,12 @@ describe('spec validation', () => {
     ]);
   });
 
+  test('an installation that cannot be serving as described is an input error (KIC 2.x without the gate, expressions on Kong < 3.7)', () => {
+    expect(problems(specDoc({ spec: { from: 'expressions', to: 'traditional', gateway: { image: 'kong:3.6' }, controller: { image: 'kong/kubernetes-ingress-controller:2.12' } } }))).toEqual([
+      expect.stringMatching(/^spec\.controller\.featureGates: KIC 2\.12 without ExpressionRoutes=true sends fields routes, which expressions gateways on Kong 3\.6 reject/),
+    ]);
+  });
+
   test('from is required when no source tells it', () => {
     expect(problems(specDoc({ spec: { from: undefined } }))).toEqual([expect.stringMatching(/^spec\.from: required unless spec\.source tells it/)]);
   });

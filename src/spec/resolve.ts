@@ -4,8 +4,8 @@
  * span several fields are checked. Every failure is an `InputError` naming the field.
  */
 import { Flavor } from '../model/flavor';
-import { parseFeatureGates } from '../model/featureGates';
-import { DEFAULT_ELECTION_ID, kicSupportsKong, supportsRouterFlavor, MIN_KONG_FOR_KIC3 } from '../model/rules';
+import { EXPRESSION_ROUTES_GATE, parseFeatureGates } from '../model/featureGates';
+import { DEFAULT_ELECTION_ID, MIN_KONG_FOR_KIC3, controllerRouteShape, gatewayAccepts, kicSupportsKong, supportsRouterFlavor } from '../model/rules';
 import { Version, formatVersion, imageTag, parseVersion } from '../model/version';
 import { DEFAULTS } from './defaults';
 import { InputError, InputProblem } from './errors';
@@ -227,6 +227,19 @@ export function resolveSpec(input: MigrationSpecInput, facts: SourceFacts = {}):
       path: 'spec.gateway.version',
       message: `KIC ${kic.raw} (${at}) supports Kong >= ${MIN_KONG_FOR_KIC3} only and refuses to start with Kong ${gwVersion.raw}; upgrade Kong first`,
     });
+  }
+
+  // The installation must be able to run as described: its controller's routes accepted today.
+  const gatesNow = controller?.featureGates ?? sidecar?.featureGates;
+  if (kic && gwVersion && from && gatesNow) {
+    const shape = controllerRouteShape(kic, from, gatesNow[EXPRESSION_ROUTES_GATE] === true);
+    if (!gatewayAccepts(from, gwVersion, shape)) {
+      const at = controller ? 'spec.controller.featureGates' : 'spec.gateway.sidecar.featureGates';
+      problems.push({
+        path: at,
+        message: `KIC ${kic.raw} without ${EXPRESSION_ROUTES_GATE}=true sends fields routes, which ${from} gateways on Kong ${gwVersion.raw} reject: the installation cannot be serving as described; if the gate is on, set ${at}: ${EXPRESSION_ROUTES_GATE}=true`,
+      });
+    }
   }
 
   const greenDeployment = g.greenDeployment ?? `${gwDeployment}${DEFAULTS.gateway.greenSuffix}`;
