@@ -51,6 +51,8 @@ export interface ExploreOptions {
    * @default 'final'
    */
   readonly goal?: 'final' | 'settled';
+  /** Collects the label of every transition explored (for tests and debugging). @default none */
+  readonly labels?: Set<string>;
 }
 
 const keyOf = (s: State) => `${s.p}/${s.gw.join(',')}/${s.ctl.join(',')}/${s.leader.join(',')}/${s.db}`;
@@ -124,7 +126,15 @@ export function explore(m: Model, options: ExploreOptions = {}): Verdict {
   /** The phase's gate: every Deployment it changed has rolled out, and its gateways hold a config. */
   const gateHolds = (s: State) =>
     m.gatewayNames.every((_, d) => !touchedGw[s.p][d] || (depConverged(s, 'gw', d) && configured(s, d))) &&
-    m.controllerNames.every((_, d) => !touchedCtl[s.p][d] || depConverged(s, 'ctl', d));
+    m.controllerNames.every((_, d) => !touchedCtl[s.p][d] || (depConverged(s, 'ctl', d) && routesWritten(s, d)));
+
+  /** Postgres: a (re)started controller's gate also waits until it has rewritten the stored routes. */
+  const routesWritten = (s: State, d: number) => {
+    if (!m.postgres || m.sidecar || !m.ctlDesire[s.p][d].exists || m.ctlDesire[s.p][d].replicas === 0) return true;
+    const e = electionOf(m.ctlDesire[s.p][d].template);
+    const l = s.leader[e];
+    return l >= 0 && s.db === shapeIdx(leaderShape(l));
+  };
 
   /** Everything settled (the goal's first half). */
   const allConverged = (s: State) =>
@@ -513,6 +523,7 @@ export function explore(m: Model, options: ExploreOptions = {}): Verdict {
     }
     let systemMoves = 0;
     for (const step of successors(s)) {
+      options.labels?.add(step.label);
       if (step.rejection && s.p >= fromPhase && !warnings.has(step.rejection)) {
         warnings.set(step.rejection, { invariant: 'acceptance', message: `${step.rejection} (transient unless the run gets stuck)`, trace: [...trace(i), step.label] });
       }

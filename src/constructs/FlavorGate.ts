@@ -96,6 +96,20 @@ check_endpoints() { # service selector
     sleep 5
   done
 }`,
+  check_routes: `# Postgres: every stored route, read through a gateway's admin API, has the expected shape.
+check_routes() { # deployment selector shape
+  while :; do
+    pod=$(live_pods "$2" | head -n 1)
+    routes=$(kubectl get --raw "/api/v1/namespaces/$NS/pods/$ADMIN_SCHEME:$pod:$ADMIN_PORT/proxy/routes?size=1000" 2>/dev/null || true)
+    if [ -n "$routes" ]; then
+      if [ "$3" = "fields" ]; then other='"expression" *: *"'; else other='"(paths|hosts|methods|headers|snis)" *: *[[{]'; fi
+      if ! echo "$routes" | grep -Eq "$other"; then echo "$1: the stored routes are all $3 routes"; return 0; fi
+      echo "$1: the database still holds routes of the other shape"
+    fi
+    late && fail "$1: the routes stored in the database are not all $3 routes"
+    sleep 5
+  done
+}`,
   check_removed: `check_removed() { # kind name
   while kubectl -n "$NS" get "$1" "$2" >/dev/null 2>&1; do late && fail "$1 $2 still exists"; sleep 5; done
   echo "$1 $2: gone"
@@ -110,6 +124,7 @@ const NEEDS: Record<GateCheck['check'] | 'flavor-pods', string[]> = {
   'scaled-down': ['live_pods', 'check_scaled_down'],
   endpoints: ['live_pods', 'check_endpoints'],
   removed: ['check_removed'],
+  routes: ['live_pods', 'check_routes'],
 };
 
 /** The gate's script: the prelude, then one line per check. */
@@ -148,6 +163,9 @@ export function gateScript(spec: ResolvedSpec, phaseId: string, checks: readonly
       case 'removed':
         lines.push(`check_removed ${c.kind.toLowerCase()} ${q(c.name)}`);
         break;
+      case 'routes':
+        lines.push(`check_routes ${q(c.deployment)} ${q(selectorArg(c.selector))} ${c.shape}`);
+        break;
     }
   }
   lines.push(`echo ${q(`gate ${phaseId}: passed`)}`);
@@ -163,7 +181,7 @@ export function gateRules(checks: readonly GateCheck[]): k8s.PolicyRule[] {
   const services = uniq(checks.flatMap((c) => (c.check === 'endpoints' ? [c.service] : c.check === 'removed' && c.kind === 'Service' ? [c.name] : [])));
   const endpoints = uniq(checks.flatMap((c) => (c.check === 'endpoints' ? [c.service] : [])));
   const rules: k8s.PolicyRule[] = [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }];
-  if (checks.some((c) => c.check === 'flavor')) rules.push({ apiGroups: [''], resources: ['pods/proxy'], verbs: ['get'] });
+  if (checks.some((c) => c.check === 'flavor' || c.check === 'routes')) rules.push({ apiGroups: [''], resources: ['pods/proxy'], verbs: ['get'] });
   if (deployments.length) {
     // `kubectl rollout status` gets, then watches the Deployment by name (a field selector RBAC honours).
     rules.push({ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch'], resourceNames: deployments });

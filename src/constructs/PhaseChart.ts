@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { gateChecks } from '../plan/phase';
+import { gateChecks, routeShapeOf } from '../plan/phase';
 import { gatewayTemplateChanged, controllerTemplateChanged } from '../plan/state';
 import { InstallationState, Phase, Plan } from '../plan/types';
 import { ResolvedSpec } from '../spec/types';
@@ -86,7 +86,7 @@ export class PhaseChart extends Chart {
         syncWave: base + WAVE_OFFSET.removals,
       });
     }
-    const checks = direction === 'forward' ? phase.gate.checks : gateChecks(prev, next);
+    const checks = direction === 'forward' ? phase.gate.checks : gateChecks(prev, next, routeShapeOf(spec));
     if (checks.length > 0) {
       new FlavorGate(this, 'Gate', {
         spec,

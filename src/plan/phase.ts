@@ -5,7 +5,10 @@
 import { resolveBudget } from '../spec/intOrPercent';
 import { ResolvedSpec } from '../spec/types';
 import { controllerTemplateChanged, diffStates, gatewayTemplateChanged } from './state';
-import { GateCheck, InstallationState, Phase } from './types';
+import { EXPRESSION_ROUTES_GATE } from '../model/featureGates';
+import { Flavor, RouteShape } from '../model/flavor';
+import { controllerRouteShape } from '../model/rules';
+import { ControllerState, GateCheck, InstallationState, Phase } from './types';
 
 /** Rough seconds for one pod to start and become Ready, for estimates only. */
 const POD_START_SECONDS = 30;
@@ -23,8 +26,12 @@ export interface PhaseInput {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** The checks a gate must pass after going from `prev` to `next`. */
-export function gateChecks(prev: InstallationState, next: InstallationState): GateCheck[] {
+/**
+ * The checks a gate must pass after going from `prev` to `next`. With Postgres, `shapeOf`
+ * tells the route shape a (re)started controller writes, so the gate can wait until the
+ * stored routes have that shape.
+ */
+export function gateChecks(prev: InstallationState, next: InstallationState, shapeOf?: (c: ControllerState, gatewayFlavor: Flavor) => RouteShape): GateCheck[] {
   const checks: GateCheck[] = [];
   const flavorChecked = new Set<string>();
   const checkGateway = (name: string) => {
@@ -50,9 +57,10 @@ export function gateChecks(prev: InstallationState, next: InstallationState): Ga
       checks.push({ check: 'rollout', deployment: c.name });
       // A controller that (re)started detected a flavor: check the gateways it configures.
       const admin = next.services.find((s) => s.name === c.adminService);
-      for (const g of next.gateways) {
-        if (admin && Object.keys(admin.selector).every((k) => g.selector[k] === admin.selector[k])) checkGateway(g.name);
-      }
+      const discovered = next.gateways.filter((g) => admin && Object.keys(admin.selector).every((k) => g.selector[k] === admin.selector[k]));
+      for (const g of discovered) checkGateway(g.name);
+      const writer = discovered.find((g) => g.replicas > 0);
+      if (shapeOf && writer) checks.push({ check: 'routes', deployment: writer.name, selector: writer.selector, shape: shapeOf(c, writer.flavor) });
     } else {
       checks.push({ check: 'scaled-down', deployment: c.name, selector: c.selector });
     }
@@ -81,6 +89,8 @@ export function describeCheck(check: GateCheck, namespace: string): string {
       return `Service ${check.service} has only Ready endpoints of pods ${Object.entries(check.selector).map(([k, v]) => `${k}=${v}`).join(',')}`;
     case 'removed':
       return `${check.kind} ${check.name} is gone`;
+    case 'routes':
+      return `the routes stored in Postgres (GET /routes on a ${check.deployment} pod) are all ${check.shape} routes`;
   }
 }
 
@@ -102,12 +112,19 @@ function estimateSeconds(prev: InstallationState, next: InstallationState): numb
   return seconds;
 }
 
+/** Postgres: the shape a controller writes once it detected its gateways' flavor (for the gate). */
+export function routeShapeOf(spec: ResolvedSpec): ((c: ControllerState, f: Flavor) => RouteShape) | undefined {
+  if (spec.database !== 'postgres' || !spec.controller) return undefined;
+  const kic = spec.controller.version;
+  return (c, f) => controllerRouteShape(kic, f, c.featureGates[EXPRESSION_ROUTES_GATE] === true);
+}
+
 /** Builds the phases of a plan from the initial state and each phase's target state. */
 export function buildPhases(spec: ResolvedSpec, initial: InstallationState, inputs: readonly PhaseInput[]): Phase[] {
   const phases: Phase[] = [];
   let prev = initial;
   inputs.forEach((input, i) => {
-    const checks = gateChecks(prev, input.state);
+    const checks = gateChecks(prev, input.state, routeShapeOf(spec));
     const changes = diffStates(prev, input.state);
     const sidecarRoll = spec.topology === 'sidecar' && input.state.gateways.some((g) => {
       const before = prev.gateways.find((x) => x.name === g.name);

@@ -4,7 +4,7 @@
  * the constructs render it. Everything here is plain data (it is `plan.json`).
  */
 import { FeatureGates } from '../model/featureGates';
-import { Flavor } from '../model/flavor';
+import { Flavor, RouteShape } from '../model/flavor';
 import { IntOrPercent } from '../spec/intOrPercent';
 
 export type Labels = Readonly<Record<string, string>>;
@@ -78,7 +78,9 @@ export type GateCheck =
   | { readonly check: 'flavor'; readonly deployment: string; readonly selector: Labels; readonly flavor: Flavor; readonly replicas: number }
   | { readonly check: 'scaled-down'; readonly deployment: string; readonly selector: Labels }
   | { readonly check: 'endpoints'; readonly service: string; readonly selector: Labels }
-  | { readonly check: 'removed'; readonly kind: 'Deployment' | 'Service'; readonly name: string };
+  | { readonly check: 'removed'; readonly kind: 'Deployment' | 'Service'; readonly name: string }
+  /** Postgres: the routes stored in the database, read through a gateway, all have this shape. */
+  | { readonly check: 'routes'; readonly deployment: string; readonly selector: Labels; readonly shape: RouteShape };
 
 export interface Gate {
   readonly checks: readonly GateCheck[];
