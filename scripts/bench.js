@@ -105,6 +105,6 @@ for (const n of [10, 100, 1000]) {
 const verifyBench = path.join(__dirname, 'bench-verify.js');
 if (fs.existsSync(verifyBench)) {
   console.log('');
-  const r = spawnSync(process.execPath, [verifyBench], { stdio: 'inherit', cwd: ROOT });
+  const r = spawnSync(process.execPath, ['--expose-gc', verifyBench], { stdio: 'inherit', cwd: ROOT });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }

@@ -8,7 +8,7 @@ import { ResolvedSpec } from '../spec/types';
 import { ExploreOptions, explore } from './explore';
 import { CheckedPhase, compileModel } from './model';
 
-export type VerifyOptions = Omit<ExploreOptions, 'fromPhase' | 'goal'>;
+export type VerifyOptions = Omit<ExploreOptions, 'fromPhase' | 'goal' | 'labels'>;
 export { CheckedPhase };
 
 /** Checks a run of phases from `initial`. */

@@ -53,6 +53,8 @@ export interface ExploreOptions {
   readonly goal?: 'final' | 'settled';
   /** Collects the label of every transition explored (for tests and debugging). @default none */
   readonly labels?: Set<string>;
+  /** Stop at the first deadlock (its trace is the counterexample). @default true */
+  readonly stopAtDeadlock?: boolean;
 }
 
 const keyOf = (s: State) => `${s.p}/${s.gw.join(',')}/${s.ctl.join(',')}/${s.leader.join(',')}/${s.db}`;
@@ -65,6 +67,7 @@ export function explore(m: Model, options: ExploreOptions = {}): Verdict {
   const maxStates = options.maxStates ?? 3_000_000;
   const fromPhase = options.fromPhase ?? 0;
   const strict = (options.goal ?? 'final') === 'final';
+  const stopAtDeadlock = options.stopAtDeadlock ?? true;
   const last = m.phases.length - 1;
   const G = m.gwTemplates.length;
   const C = m.ctlTemplates.length;
@@ -243,22 +246,38 @@ export function explore(m: Model, options: ExploreOptions = {}): Verdict {
           adversary: false,
         });
       }
+      // The Deployment controller scales the old ReplicaSets down by all the budget allows at
+      // once (unready pods first), and scales a surplus down in one go.
       const minAvailable = R - desire.maxUnavailable;
       const maxScaledDown = total - minAvailable - (fresh - freshReady);
-      for (const t of tpls) {
-        const isOld = t !== desire.template;
-        for (let c = 0; c < 3; c++) {
-          const n = s.gw[t * 3 + c];
-          if (!n) continue;
-          const r = gwReady(t, c, s.db);
-          let allowed = false;
-          if (isOld) allowed = maxScaledDown > 0 && (!r || ready - 1 >= minAvailable);
-          else allowed = fresh > R && (!r || ready - 1 >= minAvailable || fresh > R);
-          if (!allowed) continue;
-          const removed = with_({ gw: gwAdd(t, c, -1) });
-          const label = `${depName}: ${isOld ? 'an old' : 'a surplus'} ${r ? 'Ready' : 'unready'} pod (${describeGw(t)}, ${CONFIGS[c]}) is removed`;
-          for (const st of leaderRemovalBranches(removed, t, n)) out.push({ state: st, label, adversary: false });
+      const take = (isOld: boolean, limit: number) => {
+        const gw = s.gw.slice();
+        let budget = limit;
+        let readyLeft = ready;
+        const parts: string[] = [];
+        for (const wantReady of [false, true]) {
+          for (const t of tpls) {
+            if ((t !== desire.template) !== isOld) continue;
+            for (let c = 0; c < 3; c++) {
+              if (gwReady(t, c, s.db) !== wantReady || !gw[t * 3 + c]) continue;
+              const k = Math.min(budget, gw[t * 3 + c], wantReady && isOld ? readyLeft - minAvailable : Infinity);
+              if (k <= 0) continue;
+              gw[t * 3 + c] -= k;
+              budget -= k;
+              if (wantReady) readyLeft -= k;
+              parts.push(`${k} ${wantReady ? 'Ready' : 'unready'} ${describeGw(t)}${m.postgres ? '' : `/${CONFIGS[c]}`}`);
+            }
+          }
         }
+        return { gw, parts };
+      };
+      for (const isOld of [true, false]) {
+        const limit = isOld ? maxScaledDown : fresh - R;
+        if (limit <= 0) continue;
+        const { gw, parts } = take(isOld, limit);
+        if (parts.length === 0) continue;
+        const label = `${depName}: ${isOld ? 'old' : 'surplus'} pods removed (${parts.join(', ')})`;
+        for (const st of leaderRemovalBranches(s, with_({ gw }), tpls)) out.push({ state: st, label, adversary: false });
       }
     });
 
@@ -460,11 +479,13 @@ export function explore(m: Model, options: ExploreOptions = {}): Verdict {
     return out;
   }
 
-  /** Removing a pod of a gateway template: if a sidecar leader may be in it, both outcomes. */
-  function leaderRemovalBranches(s: State, t: number, countBefore: number): State[] {
-    if (!(m.sidecar && m.leaderElection) || s.leader[0] !== t) return [s];
-    const gone = { ...s, leader: [-1] };
-    return countBefore > 1 ? [s, gone] : [gone];
+  /** Gateway pods were removed: if a sidecar leader's pod may be among them, both outcomes. */
+  function leaderRemovalBranches(before: State, after: State, tpls: readonly number[]): State[] {
+    const l = after.leader[0];
+    const count = (x: State) => x.gw[l * 3] + x.gw[l * 3 + 1] + x.gw[l * 3 + 2];
+    if (!(m.sidecar && m.leaderElection) || l < 0 || !tpls.includes(l) || count(after) === count(before)) return [after];
+    const gone = { ...after, leader: [-1] };
+    return count(after) > 0 ? [after, gone] : [gone];
   }
 
   function removeGwLeader(s: State, tpls: number[]): State {
@@ -515,7 +536,9 @@ export function explore(m: Model, options: ExploreOptions = {}): Verdict {
   };
   add(initial, -1, 'start: the installation as it runs today');
   const terminal: boolean[] = [];
-  for (let i = 0; i < states.length; i++) {
+  // A deadlock (no system move left, not the goal) settles the verdict: stop there.
+  let deadlock = -1;
+  for (let i = 0; i < states.length && deadlock < 0; i++) {
     const s = states[i];
     if (s.p >= fromPhase && m.phases[s.p].zeroDowntime) {
       const n = serving(s);
@@ -535,6 +558,7 @@ export function explore(m: Model, options: ExploreOptions = {}): Verdict {
       }
     }
     terminal[i] = systemMoves === 0;
+    if (stopAtDeadlock && terminal[i] && s.p >= fromPhase && !isGoal(s)) deadlock = i;
   }
 
   function trace(id: number): string[] {
@@ -547,7 +571,7 @@ export function explore(m: Model, options: ExploreOptions = {}): Verdict {
   const canFinish = new Uint8Array(states.length);
   const queue: number[] = [];
   states.forEach((s, i) => {
-    if (isGoal(s)) {
+    if (deadlock < 0 && isGoal(s)) {
       canFinish[i] = 1;
       queue.push(i);
     }
@@ -573,7 +597,7 @@ export function explore(m: Model, options: ExploreOptions = {}): Verdict {
   }
   // Report a deadlock (no system move left) when there is one: its trace shows how it arises.
   const isStuck = (i: number) => !canFinish[i] && states[i].p >= fromPhase;
-  let stuck = states.findIndex((_, i) => isStuck(i) && terminal[i]);
+  let stuck = deadlock >= 0 ? deadlock : states.findIndex((_, i) => isStuck(i) && terminal[i]);
   if (stuck < 0) stuck = states.findIndex((_, i) => isStuck(i));
   if (stuck >= 0) {
     const s = states[stuck];
