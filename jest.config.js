@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/test/verify[^/]*\\.test\\.ts$'],
   transform: { '^.+\\.ts$': ['@swc/jest'] },
   testTimeout: 60000,
+  globalTeardown: '<rootDir>/test/globalTeardown.js',
 };

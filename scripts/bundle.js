@@ -9,6 +9,6 @@ const esbuild = require('esbuild');
 const common = { bundle: true, platform: 'node', target: 'node20', minify: true, legalComments: 'linked', logLevel: 'warning' };
 
 Promise.all([
-  esbuild.build({ ...common, entryPoints: ['src/cli.ts'], outfile: 'lib/kong-flavor.js' }),
+  esbuild.build({ ...common, entryPoints: ['src/bin.ts'], outfile: 'lib/kong-flavor.js' }),
   esbuild.build({ ...common, entryPoints: ['src/main.ts'], outfile: 'lib/cdk8s-app.js' }),
 ]).catch(() => process.exit(1));

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * kong-flavor: plan, verify and synthesize a Kong router flavor migration.
  *
@@ -12,10 +11,8 @@ import { PlanRefusedError, UnsafePlanError } from './errors';
 import { formatPlan, formatRefusal, formatVerdict } from './render/terminal';
 import { InputError } from './spec/errors';
 import { loadSpec } from './spec/load';
-import { ResolvedSpec } from './spec/types';
-import { planOrThrow, synthesize } from './synth';
-import { writeOutput } from './render/write';
-import { OutputFiles } from './render/files';
+import { planOrThrow } from './synth';
+import { synthFleet } from './fleet';
 import { checkedPlan, verifyNaiveSpec, verifySpecPlan } from './verification';
 
 export const EXIT = { ok: 0, other: 1, input: 2, noPlan: 3, unsafe: 4 } as const;
@@ -67,8 +64,8 @@ function toExitCode(e: unknown, io: Io): number {
   return EXIT.other;
 }
 
-/** Runs the CLI with `argv` (without `node` and the script); returns the exit code. */
-export function run(argv: readonly string[], io: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }): number {
+/** Runs the CLI with `argv` (without `node` and the script); resolves to the exit code. */
+export async function run(argv: readonly string[], io: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }): Promise<number> {
   let code: number = EXIT.ok;
   const program = new Command('kong-flavor')
     .description('Plan, verify and stage a Kong Gateway router flavor change on Kubernetes without an outage.')
@@ -107,28 +104,14 @@ export function run(argv: readonly string[], io: Io = { out: (t) => process.stdo
     .option('--out <dir>', 'output folder', 'dist')
     .option('--force', 'replace output folders an earlier synth wrote')
     .option('--quiet', 'print nothing on success')
-    .action((args: string[], opts: { out: string; force?: boolean; quiet?: boolean }) => {
-      // Everything is planned, verified and rendered before anything is written.
-      const outputs: { spec: ResolvedSpec; files: OutputFiles }[] = [];
-      const seen = new Map<string, string>();
-      for (const file of specFiles(args)) {
-        const spec = loadSpec(file);
-        if (seen.has(spec.name)) {
-          throw new InputError({ path: `${file}: metadata.name`, message: `"${spec.name}" is also the name in ${seen.get(spec.name)}; names must be unique` });
-        }
-        seen.set(spec.name, file);
-        const plan = checkedPlan(spec, planOrThrow(spec));
-        outputs.push({ spec, files: synthesize(spec, plan).files });
-      }
-      for (const { spec, files } of outputs) {
-        const target = path.join(opts.out, spec.name);
-        writeOutput(target, files, { force: opts.force });
-        if (!opts.quiet) io.out(`wrote ${target}/ (${files.size} files)\n`);
-      }
+    .action(async (args: string[], opts: { out: string; force?: boolean; quiet?: boolean }) => {
+      // Everything is planned, verified and rendered before anything is moved into place.
+      const written = await synthFleet(specFiles(args), { out: opts.out, force: opts.force, entry: require.main?.filename });
+      if (!opts.quiet) for (const w of written) io.out(`wrote ${w.target}/ (${w.files} files)\n`);
     });
 
   try {
-    program.parse(argv as string[], { from: 'user' });
+    await program.parseAsync(argv as string[], { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0) return EXIT.ok;
@@ -137,8 +120,4 @@ export function run(argv: readonly string[], io: Io = { out: (t) => process.stdo
     return toExitCode(e, io);
   }
   return code;
-}
-
-if (require.main === module) {
-  process.exitCode = run(process.argv.slice(2));
 }

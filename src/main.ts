@@ -8,4 +8,4 @@ import { run } from './cli';
 
 const spec = process.env.KONG_FLAVOR_SPEC ?? path.join('examples', 'dbless-to-expressions.yaml');
 const out = process.env.CDK8S_OUTDIR ?? 'dist';
-process.exitCode = run(['synth', spec, '--out', out, '--force', '--quiet']);
+void run(['synth', spec, '--out', out, '--force', '--quiet']).then((code) => (process.exitCode = code));

@@ -5,10 +5,10 @@ import { tempDir } from './helpers';
 
 const CORPUS = path.join(__dirname, 'corpus', 'invalid');
 
-function cli(...argv: string[]) {
+async function cli(...argv: string[]) {
   let out = '';
   let err = '';
-  const code = run(argv, { out: (t) => (out += t), err: (t) => (err += t) });
+  const code = await run(argv, { out: (t) => (out += t), err: (t) => (err += t) });
   return { code, out, err };
 }
 
@@ -31,9 +31,9 @@ const files = fs
   .sort();
 
 /** Asserts the contract for bad input: exit 2, a few lines naming the field, no stack, nothing written. */
-function expectRejected(args: string[], expectedPath: string, expectedMessage: string) {
+async function expectRejected(args: string[], expectedPath: string, expectedMessage: string) {
   const out = path.join(tempDir(), 'out');
-  const r = cli(...args, '--out', out);
+  const r = await cli(...args, '--out', out);
   expect(r.code).toBe(EXIT.input);
   const lines = r.err.trimEnd().split('\n');
   expect(lines[0]).toBe('error: invalid input');
@@ -47,39 +47,39 @@ function expectRejected(args: string[], expectedPath: string, expectedMessage: s
 }
 
 describe('bad input corpus: exit 2, field path, what is allowed, nothing written', () => {
-  test('the corpus holds at least 40 inputs', () => {
+  test('the corpus holds at least 40 inputs', async () => {
     expect(files.length).toBeGreaterThanOrEqual(40);
   });
 
-  test.each(files)('%s', (name) => {
+  test.each(files)('%s', async (name) => {
     const file = path.join(CORPUS, name);
     const { path: p, message } = expectations(file);
-    expectRejected(['synth', file], p, message);
+    await expectRejected(['synth', file], p, message);
   });
 
-  test('a missing file', () => {
+  test('a missing file', async () => {
     const file = path.join(tempDir(), 'nope.yaml');
-    expectRejected(['synth', file], file, 'no such file');
+    await expectRejected(['synth', file], file, 'no such file');
   });
 
-  test('a huge file is refused before parsing', () => {
+  test('a huge file is refused before parsing', async () => {
     const file = path.join(tempDir(), 'huge.yaml');
     fs.writeFileSync(file, '# padding\n'.repeat(200_000));
-    expectRejected(['synth', file], file, 'the limit is 1048576 bytes');
+    await expectRejected(['synth', file], file, 'the limit is 1048576 bytes');
   });
 
-  test('a folder where a spec file is expected', () => {
+  test('a folder where a spec file is expected', async () => {
     const dir = tempDir();
-    const r = cli('plan', dir);
+    const r = await cli('plan', dir);
     expect(r.code).toBe(EXIT.input);
     expect(r.err).toContain('is a folder, not a file');
   });
 
-  test('one bad spec among good ones: nothing is written for any of them', () => {
+  test('one bad spec among good ones: nothing is written for any of them', async () => {
     const dir = tempDir();
     const out = path.join(dir, 'out');
     const good = path.join(__dirname, '..', 'examples', 'dbless-to-expressions.yaml');
-    const r = cli('synth', good, path.join(CORPUS, files[0]), '--out', out);
+    const r = await cli('synth', good, path.join(CORPUS, files[0]), '--out', out);
     expect(r.code).toBe(EXIT.input);
     expect(fs.existsSync(out)).toBe(false);
   });

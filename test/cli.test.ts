@@ -4,10 +4,10 @@ import * as YAML from 'yaml';
 import { EXIT, run } from '../src/cli';
 import { ROOT, readTree, specDoc, tempDir } from './helpers';
 
-function cli(...argv: string[]): { code: number; out: string; err: string } {
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = run(argv, { out: (t) => (out += t), err: (t) => (err += t) });
+  const code = await run(argv, { out: (t) => (out += t), err: (t) => (err += t) });
   return { code, out, err };
 }
 
@@ -20,11 +20,11 @@ function writeSpec(dir: string, doc: Record<string, unknown>, file = 'spec.yaml'
 const example = (name: string) => path.join(ROOT, 'examples', name);
 
 describe('kong-flavor CLI', () => {
-  test('plan prints a table (exit 0) and --json the plan.json fields', () => {
-    const table = cli('plan', example('dbless-to-expressions.yaml'));
+  test('plan prints a table (exit 0) and --json the plan.json fields', async () => {
+    const table = await cli('plan', example('dbless-to-expressions.yaml'));
     expect(table.code).toBe(EXIT.ok);
     expect(table.out).toContain('01-gateways-to-expressions');
-    const json = cli('plan', example('dbless-to-expressions.yaml'), '--json');
+    const json = await cli('plan', example('dbless-to-expressions.yaml'), '--json');
     const plan = JSON.parse(json.out);
     expect(plan).toMatchObject({ name: 'prod-kong', from: 'traditional_compatible', to: 'expressions', strategy: 'rolling', zeroDowntime: true });
     expect(plan.phases.map((p: { id: string }) => p.id)).toEqual(['01-gateways-to-expressions', '02-restart-controller']);
@@ -33,21 +33,21 @@ describe('kong-flavor CLI', () => {
     expect(plan.warnings).toEqual(expect.any(Array));
   });
 
-  test('invalid input exits 2 with the field path and writes nothing', () => {
+  test('invalid input exits 2 with the field path and writes nothing', async () => {
     const dir = tempDir();
     const spec = writeSpec(dir, specDoc({ spec: { gateway: { replicas: 'three' } } }));
     const out = path.join(dir, 'out');
-    const r = cli('synth', spec, '--out', out);
+    const r = await cli('synth', spec, '--out', out);
     expect(r.code).toBe(EXIT.input);
     expect(r.err).toContain('spec.gateway.replicas: expected number, got "three"');
     expect(r.err).not.toMatch(/\n\s+at /); // no stack trace
     expect(fs.existsSync(out)).toBe(false);
   });
 
-  test('no plan without downtime exits 3 and says which strategies were ruled out', () => {
+  test('no plan without downtime exits 3 and says which strategies were ruled out', async () => {
     const dir = tempDir();
     const spec = writeSpec(dir, specDoc({ spec: { from: 'expressions', to: 'traditional', database: 'postgres' } }));
-    const r = cli('synth', spec, '--out', path.join(dir, 'out'));
+    const r = await cli('synth', spec, '--out', path.join(dir, 'out'));
     expect(r.code).toBe(EXIT.noPlan);
     expect(r.err).toMatch(/ruled out rolling: Postgres, expressions -> traditional/);
     expect(r.err).toMatch(/ruled out blue-green: not offered with Postgres/);
@@ -55,11 +55,11 @@ describe('kong-flavor CLI', () => {
     expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
   });
 
-  test('synth writes the layout, byte-identical across two runs', () => {
+  test('synth writes the layout, byte-identical across two runs', async () => {
     const a = tempDir();
     const b = tempDir();
-    expect(cli('synth', example('seed-expressions-to-traditional.yaml'), '--out', a).code).toBe(EXIT.ok);
-    expect(cli('synth', example('seed-expressions-to-traditional.yaml'), '--out', b).code).toBe(EXIT.ok);
+    expect((await cli('synth', example('seed-expressions-to-traditional.yaml'), '--out', a)).code).toBe(EXIT.ok);
+    expect((await cli('synth', example('seed-expressions-to-traditional.yaml'), '--out', b)).code).toBe(EXIT.ok);
     const ta = readTree(path.join(a, 'seed'));
     const tb = readTree(path.join(b, 'seed'));
     expect(Object.keys(ta)).toContain('plan.json');
@@ -67,21 +67,52 @@ describe('kong-flavor CLI', () => {
     expect(tb).toEqual(ta);
   });
 
-  test('synth does not overwrite without --force, and never a folder it did not write', () => {
+  test('synth does not overwrite without --force, and never a folder it did not write', async () => {
     const dir = tempDir();
-    expect(cli('synth', example('sidecar-dbless.yaml'), '--out', dir).code).toBe(EXIT.ok);
-    const again = cli('synth', example('sidecar-dbless.yaml'), '--out', dir);
+    expect((await cli('synth', example('sidecar-dbless.yaml'), '--out', dir)).code).toBe(EXIT.ok);
+    const again = await cli('synth', example('sidecar-dbless.yaml'), '--out', dir);
     expect(again.code).toBe(EXIT.input);
     expect(again.err).toContain('pass --force');
-    expect(cli('synth', example('sidecar-dbless.yaml'), '--out', dir, '--force').code).toBe(EXIT.ok);
+    expect((await cli('synth', example('sidecar-dbless.yaml'), '--out', dir, '--force')).code).toBe(EXIT.ok);
     fs.mkdirSync(path.join(dir, 'other', 'sidecar-kong'), { recursive: true });
-    const foreign = cli('synth', example('sidecar-dbless.yaml'), '--out', path.join(dir, 'other'), '--force');
+    const foreign = await cli('synth', example('sidecar-dbless.yaml'), '--out', path.join(dir, 'other'), '--force');
     expect(foreign.code).toBe(EXIT.input);
     expect(foreign.err).toContain('was not written by kong-flavor');
   });
 
-  test('a usage error exits 2', () => {
-    expect(cli('plan').code).toBe(EXIT.input);
-    expect(cli('frobnicate').code).toBe(EXIT.input);
+  test('a usage error exits 2', async () => {
+    expect((await cli('plan')).code).toBe(EXIT.input);
+    expect((await cli('frobnicate')).code).toBe(EXIT.input);
+  });
+});
+
+describe('synth of a fleet of specs (worker threads in the built CLI)', () => {
+  const { execFileSync, spawnSync } = require('child_process') as typeof import('child_process');
+  const BIN = path.join(ROOT, 'lib', 'kong-flavor.js');
+  const folder = tempDir();
+  const examples = fs.readdirSync(path.join(ROOT, 'examples')).filter((f) => f.endsWith('.yaml') && !f.startsWith('from-'));
+  for (let i = 0; i < 24; i++) {
+    const text = fs.readFileSync(path.join(ROOT, 'examples', examples[i % examples.length]), 'utf8');
+    fs.writeFileSync(path.join(folder, `spec-${String(i).padStart(2, '0')}.yaml`), text.replace(/^ {2}name: .*$/m, `  name: fleet-${i}`));
+  }
+
+  test('writes the same bytes as the in-process (serial) synth', async () => {
+    const viaWorkers = tempDir();
+    const serial = tempDir();
+    execFileSync(process.execPath, [BIN, 'synth', folder, '--out', viaWorkers, '--quiet']);
+    expect((await cli('synth', folder, '--out', serial, '--quiet')).code).toBe(EXIT.ok);
+    expect(fs.readdirSync(viaWorkers).sort()).toEqual(Array.from({ length: 24 }, (_, i) => `fleet-${i}`).sort());
+    expect(readTree(viaWorkers)).toEqual(readTree(serial));
+  });
+
+  test('one bad spec among them: exit 2 and nothing written', () => {
+    const bad = tempDir();
+    for (const f of fs.readdirSync(folder)) fs.copyFileSync(path.join(folder, f), path.join(bad, f));
+    fs.writeFileSync(path.join(bad, 'spec-99.yaml'), 'apiVersion: kong-flavor-migrator/v1alpha1\nkind: RouterFlavorMigration\nmetadata: { name: broken }\nspec: { to: fast }\n');
+    const out = path.join(tempDir(), 'out');
+    const r = spawnSync(process.execPath, [BIN, 'synth', bad, '--out', out], { encoding: 'utf8' });
+    expect(r.status).toBe(EXIT.input);
+    expect(r.stderr).toContain('spec.to: "fast" is not allowed');
+    expect(fs.existsSync(out)).toBe(false);
   });
 });

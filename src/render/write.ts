@@ -15,6 +15,22 @@ export interface WriteOptions {
   readonly force?: boolean;
 }
 
+/** Writes `files` into a new folder `dir` (which must not exist), with the marker file. */
+export function writeTree(dir: string, files: OutputFiles): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const made = new Set<string>([dir]);
+  for (const rel of files.paths()) {
+    const file = path.join(dir, rel);
+    const parent = path.dirname(file);
+    if (!made.has(parent)) {
+      fs.mkdirSync(parent, { recursive: true });
+      made.add(parent);
+    }
+    fs.writeFileSync(file, files.get(rel)!);
+  }
+  fs.writeFileSync(path.join(dir, MARKER), 'Written by kong-flavor synth; `--force` may replace this folder.\n');
+}
+
 /** Writes `files` into `target` (e.g. `dist/prod-kong`) atomically. */
 export function writeOutput(target: string, files: OutputFiles, options: WriteOptions = {}): void {
   const parent = path.dirname(path.resolve(target));
@@ -30,27 +46,12 @@ export function writeOutput(target: string, files: OutputFiles, options: WriteOp
   fs.mkdirSync(parent, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}.tmp-`));
   try {
-    const made = new Set<string>();
-    for (const rel of files.paths()) {
-      const file = path.join(tmp, rel);
-      const dir = path.dirname(file);
-      if (!made.has(dir)) {
-        fs.mkdirSync(dir, { recursive: true });
-        made.add(dir);
-      }
-      fs.writeFileSync(file, files.get(rel)!);
-    }
-    fs.writeFileSync(path.join(tmp, MARKER), 'Written by kong-flavor synth; `--force` may replace this folder.\n');
+    writeTree(path.join(tmp, 'out'), files);
     if (exists) {
-      const old = `${tmp}.old`;
-      fs.renameSync(target, old);
-      fs.renameSync(tmp, target);
-      fs.rmSync(old, { recursive: true, force: true });
-    } else {
-      fs.renameSync(tmp, target);
+      fs.renameSync(target, path.join(tmp, 'old'));
     }
-  } catch (e) {
+    fs.renameSync(path.join(tmp, 'out'), target);
+  } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
-    throw e;
   }
 }

@@ -1,0 +1,136 @@
+/**
+ * `synth` of many specs at once: each spec is loaded, planned, verified and rendered into a
+ * staging folder beside the output (in worker threads when there are many, one per core);
+ * only when every spec succeeded are the folders moved into place. Any failure leaves
+ * nothing behind.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Worker, isMainThread, parentPort, workerData } from 'worker_threads';
+import { PlanRefusedError, UnsafePlanError } from './errors';
+import { MARKER, writeTree } from './render/write';
+import { InputError } from './spec/errors';
+import { loadSpec } from './spec/load';
+import { synthesize } from './synth';
+
+/** Specs below this count are rendered in the calling thread (workers cost ~0.1 s to start). */
+export const WORKER_THRESHOLD = 16;
+
+type WireError =
+  | { kind: 'input'; problems: InputError['problems'] }
+  | { kind: 'refused'; refusal: PlanRefusedError['refusal'] }
+  | { kind: 'unsafe'; name: string; verdict: UnsafePlanError['verdict'] }
+  | { kind: 'other'; message: string };
+
+/** The outcome of one spec, as it crosses from a worker. */
+type Outcome = { file: string; name: string; files: number } | { file: string; error: WireError };
+
+function toWire(e: unknown): WireError {
+  if (e instanceof InputError) return { kind: 'input', problems: e.problems };
+  if (e instanceof PlanRefusedError) return { kind: 'refused', refusal: e.refusal };
+  if (e instanceof UnsafePlanError) return { kind: 'unsafe', name: e.planName, verdict: e.verdict };
+  return { kind: 'other', message: (e as Error)?.message ?? String(e) };
+}
+
+function fromWire(e: WireError): Error {
+  switch (e.kind) {
+    case 'input':
+      return new InputError([...e.problems]);
+    case 'refused':
+      return new PlanRefusedError(e.refusal);
+    case 'unsafe':
+      return new UnsafePlanError(e.name, e.verdict);
+    case 'other':
+      return new Error(e.message);
+  }
+}
+
+/** Renders one spec into `staging/<name>/`. */
+function stage(file: string, staging: string): Outcome {
+  try {
+    const spec = loadSpec(file);
+    const { files } = synthesize(spec);
+    writeTree(path.join(staging, spec.name), files);
+    return { file, name: spec.name, files: files.size };
+  } catch (e) {
+    return { file, error: toWire(e) };
+  }
+}
+
+function stageInWorkers(files: readonly string[], staging: string, entry: string): Promise<Outcome[]> {
+  const n = Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, 8, Math.ceil(files.length / WORKER_THRESHOLD)));
+  const shares: string[][] = Array.from({ length: n }, () => []);
+  files.forEach((f, i) => shares[i % n].push(f));
+  return Promise.all(
+    shares.map(
+      (share) =>
+        new Promise<Outcome[]>((resolve, reject) => {
+          const worker = new Worker(entry, { workerData: { kongFlavorFleet: { files: share, staging } } });
+          worker.once('message', (outcomes: Outcome[]) => resolve(outcomes));
+          worker.once('error', reject);
+          worker.once('exit', (code) => code !== 0 && reject(new Error(`synth worker exited with ${code}`)));
+        }),
+    ),
+  ).then((parts) => parts.flat().sort((a, b) => files.indexOf(a.file) - files.indexOf(b.file)));
+}
+
+/** Runs in a worker thread started by `synthFleet` (the bundle re-enters here). */
+export function runFleetWorker(): boolean {
+  const job = !isMainThread && (workerData as { kongFlavorFleet?: { files: string[]; staging: string } } | undefined)?.kongFlavorFleet;
+  if (!job) return false;
+  parentPort!.postMessage(job.files.map((f) => stage(f, job.staging)));
+  return true;
+}
+
+export interface FleetOptions {
+  readonly out: string;
+  readonly force?: boolean;
+  /** The running script, to start workers from (only a compiled `.js` entry can). @default serial */
+  readonly entry?: string;
+}
+
+/** Synthesizes every spec into `<out>/<name>/`, all or nothing. Returns what was written. */
+export async function synthFleet(specFiles: readonly string[], options: FleetOptions): Promise<{ target: string; files: number }[]> {
+  const outExisted = fs.existsSync(options.out);
+  fs.mkdirSync(options.out, { recursive: true });
+  const staging = fs.mkdtempSync(path.join(options.out, '.kong-flavor-staging-'));
+  const moved: string[] = [];
+  try {
+    const useWorkers = options.entry?.endsWith('.js') && specFiles.length >= WORKER_THRESHOLD;
+    const outcomes = useWorkers ? await stageInWorkers(specFiles, staging, options.entry!) : specFiles.map((f) => stage(f, staging));
+    const failed = outcomes.find((o) => 'error' in o);
+    if (failed && 'error' in failed) throw fromWire(failed.error);
+    const seen = new Map<string, string>();
+    for (const o of outcomes) {
+      if (!('name' in o)) continue;
+      if (seen.has(o.name)) {
+        throw new InputError({ path: `${o.file}: metadata.name`, message: `"${o.name}" is also the name in ${seen.get(o.name)}; names must be unique` });
+      }
+      seen.set(o.name, o.file);
+    }
+    const written: { target: string; files: number }[] = [];
+    // Check every target before moving any, so a refusal leaves the output as it was.
+    for (const o of outcomes) {
+      if (!('name' in o)) continue;
+      const target = path.join(options.out, o.name);
+      if (fs.existsSync(target)) {
+        if (!fs.existsSync(path.join(target, MARKER))) {
+          throw new InputError({ path: '--out', message: `${target} exists and was not written by kong-flavor; choose another --out or remove it` });
+        }
+        if (!options.force) throw new InputError({ path: '--out', message: `${target} exists; pass --force to replace it` });
+      }
+      written.push({ target, files: o.files });
+    }
+    for (const w of written) {
+      const name = path.basename(w.target);
+      if (fs.existsSync(w.target)) fs.renameSync(w.target, path.join(staging, `.replaced-${name}`));
+      fs.renameSync(path.join(staging, name), w.target);
+      moved.push(w.target);
+    }
+    return written;
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+    if (!outExisted && moved.length === 0) fs.rmSync(options.out, { recursive: true, force: true });
+  }
+}
