@@ -104,9 +104,14 @@ export async function run(argv: readonly string[], io: Io = { out: (t) => proces
     .option('--out <dir>', 'output folder', 'dist')
     .option('--force', 'replace output folders an earlier synth wrote')
     .option('--quiet', 'print nothing on success')
-    .action(async (args: string[], opts: { out: string; force?: boolean; quiet?: boolean }) => {
+    .option('--jobs <n>', 'worker threads for many specs (default: cores - 1 from 4 cores on, else 1)')
+    .action(async (args: string[], opts: { out: string; force?: boolean; quiet?: boolean; jobs?: string }) => {
+      const jobs = opts.jobs === undefined ? undefined : Number(opts.jobs);
+      if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1 && jobs <= 64)) {
+        throw new InputError({ path: '--jobs', message: `"${opts.jobs}" is not a number of threads from 1 to 64` });
+      }
       // Everything is planned, verified and rendered before anything is moved into place.
-      const written = await synthFleet(specFiles(args), { out: opts.out, force: opts.force, entry: require.main?.filename });
+      const written = await synthFleet(specFiles(args), { out: opts.out, force: opts.force, entry: require.main?.filename, jobs });
       if (!opts.quiet) for (const w of written) io.out(`wrote ${w.target}/ (${w.files} files)\n`);
     });
 

@@ -17,6 +17,16 @@ import { synthesize } from './synth';
 /** Specs below this count are rendered in the calling thread (workers cost ~0.1 s to start). */
 export const WORKER_THRESHOLD = 16;
 
+/**
+ * Worker threads for a fleet: one per core but one, from 4 cores on. On 2 cores one thread is
+ * faster (measured: 300 specs 4.2 s serial, 4.8 s with 2 workers): V8's garbage collector and
+ * compiler already keep the second core busy.
+ */
+export function defaultJobs(): number {
+  const cores = os.availableParallelism?.() ?? os.cpus().length;
+  return cores >= 4 ? Math.min(cores - 1, 8) : 1;
+}
+
 type WireError =
   | { kind: 'input'; problems: InputError['problems'] }
   | { kind: 'refused'; refusal: PlanRefusedError['refusal'] }
@@ -58,8 +68,8 @@ function stage(file: string, staging: string): Outcome {
   }
 }
 
-function stageInWorkers(files: readonly string[], staging: string, entry: string): Promise<Outcome[]> {
-  const n = Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, 8, Math.ceil(files.length / WORKER_THRESHOLD)));
+function stageInWorkers(files: readonly string[], staging: string, entry: string, jobs: number): Promise<Outcome[]> {
+  const n = Math.max(1, Math.min(jobs, Math.ceil(files.length / WORKER_THRESHOLD)));
   const shares: string[][] = Array.from({ length: n }, () => []);
   files.forEach((f, i) => shares[i % n].push(f));
   return Promise.all(
@@ -88,6 +98,8 @@ export interface FleetOptions {
   readonly force?: boolean;
   /** The running script, to start workers from (only a compiled `.js` entry can). @default serial */
   readonly entry?: string;
+  /** Worker threads for many specs; 1 renders in the calling thread. @default `defaultJobs()` */
+  readonly jobs?: number;
 }
 
 /** Synthesizes every spec into `<out>/<name>/`, all or nothing. Returns what was written. */
@@ -97,8 +109,9 @@ export async function synthFleet(specFiles: readonly string[], options: FleetOpt
   const staging = fs.mkdtempSync(path.join(options.out, '.kong-flavor-staging-'));
   const moved: string[] = [];
   try {
-    const useWorkers = options.entry?.endsWith('.js') && specFiles.length >= WORKER_THRESHOLD;
-    const outcomes = useWorkers ? await stageInWorkers(specFiles, staging, options.entry!) : specFiles.map((f) => stage(f, staging));
+    const jobs = options.jobs ?? defaultJobs();
+    const useWorkers = jobs > 1 && options.entry?.endsWith('.js') && specFiles.length >= WORKER_THRESHOLD;
+    const outcomes = useWorkers ? await stageInWorkers(specFiles, staging, options.entry!, jobs) : specFiles.map((f) => stage(f, staging));
     const failed = outcomes.find((o) => 'error' in o);
     if (failed && 'error' in failed) throw fromWire(failed.error);
     const seen = new Map<string, string>();

@@ -99,7 +99,7 @@ describe('synth of a fleet of specs (worker threads in the built CLI)', () => {
   test('writes the same bytes as the in-process (serial) synth', async () => {
     const viaWorkers = tempDir();
     const serial = tempDir();
-    execFileSync(process.execPath, [BIN, 'synth', folder, '--out', viaWorkers, '--quiet']);
+    execFileSync(process.execPath, [BIN, 'synth', folder, '--out', viaWorkers, '--quiet', '--jobs', '2']);
     expect((await cli('synth', folder, '--out', serial, '--quiet')).code).toBe(EXIT.ok);
     expect(fs.readdirSync(viaWorkers).sort()).toEqual(Array.from({ length: 24 }, (_, i) => `fleet-${i}`).sort());
     expect(readTree(viaWorkers)).toEqual(readTree(serial));
@@ -110,7 +110,7 @@ describe('synth of a fleet of specs (worker threads in the built CLI)', () => {
     for (const f of fs.readdirSync(folder)) fs.copyFileSync(path.join(folder, f), path.join(bad, f));
     fs.writeFileSync(path.join(bad, 'spec-99.yaml'), 'apiVersion: kong-flavor-migrator/v1alpha1\nkind: RouterFlavorMigration\nmetadata: { name: broken }\nspec: { to: fast }\n');
     const out = path.join(tempDir(), 'out');
-    const r = spawnSync(process.execPath, [BIN, 'synth', bad, '--out', out], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [BIN, 'synth', bad, '--out', out, '--jobs', '2'], { encoding: 'utf8' });
     expect(r.status).toBe(EXIT.input);
     expect(r.stderr).toContain('spec.to: "fast" is not allowed');
     expect(fs.existsSync(out)).toBe(false);
