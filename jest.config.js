@@ -1,10 +1,13 @@
-/** Tests run TypeScript through swc (no type-check: `npm run build` type-checks first). */
+/**
+ * Tests run TypeScript through ts-jest without type-checking (`isolatedModules`):
+ * `npm run build` type-checks the whole project first.
+ */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/test/verify[^/]*\\.test\\.ts$'],
-  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
   testTimeout: 60000,
   globalTeardown: '<rootDir>/test/globalTeardown.js',
 };
