@@ -67,7 +67,7 @@ describeWithFixtures('Helm chart defaults match the published charts', () => {
   });
 });
 
-describeWithFixtures('source.helm with the kong/ingress chart', () => {
+describe('source.helm with the kong/ingress chart', () => {
   const values = { gateway: { replicaCount: 3, image: { tag: '3.9.1' } }, controller: { ingressController: { image: { tag: '3.4' } } } };
   const spec = helmSpec('ingress', values);
 
@@ -122,7 +122,7 @@ describeWithFixtures('source.helm with the kong/ingress chart', () => {
   });
 });
 
-describeWithFixtures('source.helm with the kong/kong chart (sidecar)', () => {
+describe('source.helm with the kong/kong chart (sidecar)', () => {
   test('defaults: kong-kong, sidecar, DB-less, traditional; one rolling phase setting env.router_flavor', () => {
     const spec = helmSpec('kong', undefined);
     expect(spec).toMatchObject({ topology: 'sidecar', database: 'off', from: 'traditional' });
