@@ -43,14 +43,8 @@ export interface ExploreOptions {
   readonly controllerRestarts?: boolean;
   /** Refuse to explore more than this many states. @default 3_000_000 */
   readonly maxStates?: number;
-  /** Report violations only from this phase index on (rollback checks). @default 0 */
-  readonly fromPhase?: number;
-  /**
-   * `final`: the run ends a migration, so the controller must emit what its gateways' flavor
-   * calls for. `settled`: any consistent state will do (a rollback target mid-plan).
-   * @default 'final'
-   */
-  readonly goal?: 'final' | 'settled';
+  /** Report violations only in phases for which this holds (rollback branches). @default all */
+  readonly judge?: (phase: number) => boolean;
   /** Collects the label of every transition explored (for tests and debugging). @default none */
   readonly labels?: Set<string>;
   /** Stop at the first deadlock (its trace is the counterexample). @default true */
@@ -63,12 +57,18 @@ const flavorOfStatus = (s: number): Flavor => FLAVORS[s - 1];
 
 /** Explores the model and judges it. */
 export function explore(m: Model, options: ExploreOptions = {}): Verdict {
+  return exploreJudged(m, options, [options.judge ?? (() => true)])[0];
+}
+
+/**
+ * Explores the model once and judges it once per group of phases (`judges[i](phase)` says
+ * whether a phase belongs to group i): one verdict per group.
+ */
+export function exploreJudged(m: Model, options: ExploreOptions, judges: readonly ((phase: number) => boolean)[]): Verdict[] {
   const adversaryOn = options.controllerRestarts ?? true;
   const maxStates = options.maxStates ?? 3_000_000;
-  const fromPhase = options.fromPhase ?? 0;
-  const strict = (options.goal ?? 'final') === 'final';
-  const stopAtDeadlock = options.stopAtDeadlock ?? true;
-  const last = m.phases.length - 1;
+  const judged = (p: number) => judges.some((j) => j(p));
+  const stopAtDeadlock = (options.stopAtDeadlock ?? true) && judges.length === 1;
   const G = m.gwTemplates.length;
   const C = m.ctlTemplates.length;
 
@@ -152,7 +152,9 @@ export function explore(m: Model, options: ExploreOptions = {}): Verdict {
    * controller emits what its gateways' flavor calls for (it detected the target).
    */
   const isGoal = (s: State): boolean => {
-    if (s.p !== last || !allConverged(s)) return false;
+    const kind = m.goals[s.p];
+    if (kind === 'none' || !allConverged(s)) return false;
+    const strict = kind === 'final';
     const live = (t: number) => s.gw[t * 3] + s.gw[t * 3 + 1] + s.gw[t * 3 + 2];
     if (m.sidecar) {
       if (m.postgres) {
@@ -203,9 +205,9 @@ export function explore(m: Model, options: ExploreOptions = {}): Verdict {
       return ctl;
     };
 
-    // Apply the next phase once the current one's gate holds.
-    if (s.p < last && (!m.phases[s.p].gated || gateHolds(s))) {
-      out.push({ state: with_({ p: s.p + 1 }), label: `apply phase ${m.phases[s.p + 1].id}`, adversary: false });
+    // Apply the next phase (or a rollback) once the current one's gate holds, where it must.
+    for (const edge of m.edges[s.p]) {
+      if (!edge.gated || gateHolds(s)) out.push({ state: with_({ p: edge.to }), label: `apply phase ${m.phases[edge.to].id}`, adversary: false });
     }
 
     // Gateway Deployments.
@@ -518,7 +520,7 @@ export function explore(m: Model, options: ExploreOptions = {}): Verdict {
   const parent: number[] = [];
   const via: string[] = [];
   const sysPreds: number[][] = [];
-  const warnings = new Map<string, Violation>();
+  const warnings = judges.map(() => new Map<string, Violation>());
   const capacityViolations: { id: number; serving: number }[] = [];
   const add = (st: State, from: number, label: string): number => {
     const k = keyOf(st);
@@ -540,15 +542,19 @@ export function explore(m: Model, options: ExploreOptions = {}): Verdict {
   let deadlock = -1;
   for (let i = 0; i < states.length && deadlock < 0; i++) {
     const s = states[i];
-    if (s.p >= fromPhase && m.phases[s.p].zeroDowntime) {
+    if (judged(s.p) && m.phases[s.p].zeroDowntime) {
       const n = serving(s);
       if (n < m.minServing) capacityViolations.push({ id: i, serving: n });
     }
     let systemMoves = 0;
     for (const step of successors(s)) {
       options.labels?.add(step.label);
-      if (step.rejection && s.p >= fromPhase && !warnings.has(step.rejection)) {
-        warnings.set(step.rejection, { invariant: 'acceptance', message: `${step.rejection} (transient unless the run gets stuck)`, trace: [...trace(i), step.label] });
+      if (step.rejection) {
+        judges.forEach((j, g) => {
+          if (j(s.p) && !warnings[g].has(step.rejection!)) {
+            warnings[g].set(step.rejection!, { invariant: 'acceptance', message: `${step.rejection} (transient unless the run gets stuck)`, trace: [...trace(i), step.label] });
+          }
+        });
       }
       if (step.state === s) continue;
       const j = add(step.state, i, step.label);
@@ -558,7 +564,7 @@ export function explore(m: Model, options: ExploreOptions = {}): Verdict {
       }
     }
     terminal[i] = systemMoves === 0;
-    if (stopAtDeadlock && terminal[i] && s.p >= fromPhase && !isGoal(s)) deadlock = i;
+    if (stopAtDeadlock && terminal[i] && judged(s.p) && !isGoal(s)) deadlock = i;
   }
 
   function trace(id: number): string[] {
@@ -586,35 +592,38 @@ export function explore(m: Model, options: ExploreOptions = {}): Verdict {
     }
   }
 
-  const violations: Violation[] = [];
-  if (capacityViolations.length) {
-    const first = capacityViolations[0];
-    violations.push({
-      invariant: 'capacity',
-      message: `only ${first.serving} gateways can serve behind the proxy Service during phase ${m.phases[states[first.id].p].id}; at least ${m.minServing} must (replicas ${m.spec.gateway.replicas} - maxUnavailable ${m.spec.gateway.budget.maxUnavailable})`,
-      trace: trace(first.id),
-    });
-  }
-  // Report a deadlock (no system move left) when there is one: its trace shows how it arises.
-  const isStuck = (i: number) => !canFinish[i] && states[i].p >= fromPhase;
-  let stuck = deadlock >= 0 ? deadlock : states.findIndex((_, i) => isStuck(i) && terminal[i]);
-  if (stuck < 0) stuck = states.findIndex((_, i) => isStuck(i));
-  if (stuck >= 0) {
-    const s = states[stuck];
-    // Everything rolled out but the controller or the configs are wrong: convergence; a rollout or gate stuck: progress.
-    const done = s.p === last && terminal[stuck] && allConverged(s);
-    // Does a gateway that never got a config keep rejecting what its controller sends?
-    const wedged = wedgedRejection(s);
-    const stuckTrace = [...trace(stuck), ...(wedged ? [`${wedged}: stuck`] : [])];
-    violations.push({
-      invariant: done ? 'convergence' : 'progress',
-      message: done
-        ? `the run ends without converging: ${describeState(s)}`
-        : `from here no schedule completes the plan without a lucky controller restart: ${describeState(s)}`,
-      trace: stuckTrace,
-    });
-    if (wedged) violations.push({ invariant: 'acceptance', message: `${wedged}, so it never becomes Ready`, trace: stuckTrace });
-  }
+  return judges.map((judge, g) => {
+    const violations: Violation[] = [];
+    const capacity = capacityViolations.find((c) => judge(states[c.id].p));
+    if (capacity) {
+      violations.push({
+        invariant: 'capacity',
+        message: `only ${capacity.serving} gateways can serve behind the proxy Service during phase ${m.phases[states[capacity.id].p].id}; at least ${m.minServing} must (replicas ${m.spec.gateway.replicas} - maxUnavailable ${m.spec.gateway.budget.maxUnavailable})`,
+        trace: trace(capacity.id),
+      });
+    }
+    // Report a deadlock (no system move left) when there is one: its trace shows how it arises.
+    const isStuck = (i: number) => !canFinish[i] && judge(states[i].p);
+    let stuck = deadlock >= 0 && judge(states[deadlock].p) ? deadlock : states.findIndex((_, i) => isStuck(i) && terminal[i]);
+    if (stuck < 0) stuck = states.findIndex((_, i) => isStuck(i));
+    if (stuck >= 0) {
+      const s = states[stuck];
+      // Everything rolled out but the controller or the configs are wrong: convergence; a rollout or gate stuck: progress.
+      const done = m.goals[s.p] !== 'none' && terminal[stuck] && allConverged(s);
+      // Does a gateway that never got a config keep rejecting what its controller sends?
+      const wedged = wedgedRejection(s);
+      const stuckTrace = [...trace(stuck), ...(wedged ? [`${wedged}: stuck`] : [])];
+      violations.push({
+        invariant: done ? 'convergence' : 'progress',
+        message: done
+          ? `the run ends without converging: ${describeState(s)}`
+          : `from here no schedule completes the plan without a lucky controller restart: ${describeState(s)}`,
+        trace: stuckTrace,
+      });
+      if (wedged) violations.push({ invariant: 'acceptance', message: `${wedged}, so it never becomes Ready`, trace: stuckTrace });
+    }
+    return { safe: violations.length === 0, statesExplored: states.length, violations, warnings: [...warnings[g].values()] };
+  });
 
   function wedgedRejection(s: State): string | undefined {
     if (m.postgres) return undefined;
@@ -649,12 +658,6 @@ export function explore(m: Model, options: ExploreOptions = {}): Verdict {
     return parts.join('; ');
   }
 
-  return {
-    safe: violations.length === 0,
-    statesExplored: states.length,
-    violations,
-    warnings: [...warnings.values()],
-  };
 }
 
 /** The installation as it runs before the plan: every Deployment settled, configs pushed. */

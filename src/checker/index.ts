@@ -5,10 +5,10 @@
 import { withGateway } from '../plan/state';
 import { InstallationState, Plan, Verdict } from '../plan/types';
 import { ResolvedSpec } from '../spec/types';
-import { ExploreOptions, explore } from './explore';
-import { CheckedPhase, compileModel } from './model';
+import { ExploreOptions, explore, exploreJudged } from './explore';
+import { CheckedPhase, GoalKind, PhaseEdge, compileModel } from './model';
 
-export type VerifyOptions = Omit<ExploreOptions, 'fromPhase' | 'goal' | 'labels'>;
+export type VerifyOptions = Omit<ExploreOptions, 'judge' | 'labels'>;
 export { CheckedPhase };
 
 /** Checks a run of phases from `initial`. */
@@ -38,14 +38,26 @@ export function verifyNaive(spec: ResolvedSpec, initial: InstallationState, opti
 /**
  * For each phase: rolling back (applying the state before it) from any point of that phase,
  * before or after its gate passed, must itself keep capacity, progress and convergence.
+ * One exploration covers them all: the plan's line, with a rollback branch out of each phase.
  */
 export function verifyRollbacks(spec: ResolvedSpec, plan: Plan, options: VerifyOptions = {}): Verdict[] {
-  return plan.phases.map((phase, k) => {
-    const phases = checkedPhases(plan).slice(0, k + 1);
-    // The rollback may start at any moment of phase k: that phase is not gated here.
-    phases[k] = { ...phases[k], gated: false };
-    const back = k === 0 ? plan.initial : plan.phases[k - 1].state;
-    phases.push({ id: `${phase.id}-rollback`, state: back, zeroDowntime: phase.zeroDowntime, gated: true });
-    return verifyStates(spec, plan.initial, phases, { ...options, fromPhase: k + 1, goal: k === 0 ? 'final' : 'settled' });
-  });
+  const n = plan.phases.length;
+  if (n === 0) return [];
+  const forward = checkedPhases(plan);
+  const rollbacks: CheckedPhase[] = plan.phases.map((phase, k) => ({
+    id: `${phase.id}-rollback`,
+    state: k === 0 ? plan.initial : plan.phases[k - 1].state,
+    zeroDowntime: phase.zeroDowntime,
+    gated: true,
+  }));
+  // Model phases: 0 initial, 1..n the plan, n+1..2n the rollback of phase 1..n.
+  const edges: PhaseEdge[][] = [
+    [{ to: 1, gated: true }],
+    ...forward.map((p, k) => [...(k + 1 < n ? [{ to: k + 2, gated: p.gated }] : []), { to: n + k + 1, gated: false }]),
+    ...rollbacks.map(() => []),
+  ];
+  // Rolling back phase 1 returns to the installation as it ran: that is a migration's end.
+  const goals: GoalKind[] = [...Array(n + 1).fill('none'), 'final', ...Array(n - 1).fill('settled')];
+  const model = compileModel(spec, plan.initial, [...forward, ...rollbacks], 'final', { edges, goals });
+  return exploreJudged(model, options, plan.phases.map((_, k) => (p: number) => p === n + k + 1));
 }

@@ -25,6 +25,16 @@ export interface CheckedPhase {
   readonly gated: boolean;
 }
 
+/** A move from one phase to another: the next phase of the plan, or a rollback. */
+export interface PhaseEdge {
+  readonly to: number;
+  /** Whether the move waits for the current phase's gate. */
+  readonly gated: boolean;
+}
+
+/** What counts as done in a phase: `final` (the end of a migration), `settled` (a consistent state), `none`. */
+export type GoalKind = 'final' | 'settled' | 'none';
+
 export interface GatewayTemplate {
   readonly dep: number;
   readonly flavor: Flavor;
@@ -73,6 +83,10 @@ export interface Model {
   readonly elections: readonly string[];
   /** Ready gateways behind the proxy Service must not drop below this (zero-downtime phases). */
   readonly minServing: number;
+  /** edges[phase]: the phases a run may move to from there. */
+  readonly edges: readonly (readonly PhaseEdge[])[];
+  /** goals[phase]: what counts as done there. */
+  readonly goals: readonly GoalKind[];
 }
 
 const key = (x: unknown) => JSON.stringify(x);
@@ -90,8 +104,17 @@ export function emits(m: Model, t: ControllerTemplate | FeatureGates, flavor: Fl
   return controllerRouteShape(m.kic, flavor, gates[EXPRESSION_ROUTES_GATE] === true);
 }
 
-/** Compiles the model of `spec` running `phases` from `initial`. */
-export function compileModel(spec: ResolvedSpec, initial: InstallationState, checked: readonly CheckedPhase[]): Model {
+/**
+ * Compiles the model of `spec` running `phases` from `initial`: a straight line, each phase
+ * gated as it says, the last one the `goal`. `graph` replaces the line (rollback branches).
+ */
+export function compileModel(
+  spec: ResolvedSpec,
+  initial: InstallationState,
+  checked: readonly CheckedPhase[],
+  goal: GoalKind = 'final',
+  graph?: { edges: PhaseEdge[][]; goals: GoalKind[] },
+): Model {
   const kic = spec.controller?.version ?? spec.gateway.sidecar!.version;
   const phases: CheckedPhase[] = [{ id: 'initial', state: initial, zeroDowntime: true, gated: true }, ...checked];
   const gatewayNames: string[] = [];
@@ -177,6 +200,8 @@ export function compileModel(spec: ResolvedSpec, initial: InstallationState, che
     proxySelects,
     elections,
     minServing: spec.gateway.replicas - spec.gateway.budget.maxUnavailable,
+    edges: graph?.edges ?? phases.map((p, i) => (i < phases.length - 1 ? [{ to: i + 1, gated: p.gated }] : [])),
+    goals: graph?.goals ?? phases.map((_, i) => (i === phases.length - 1 ? goal : 'none')),
   };
 }
 
