@@ -17,7 +17,7 @@ function withReplicas(spec, replicas) {
 }
 
 console.log('verify (adversary on): states explored, wall time, heap used after the run');
-console.log(`${'plan'.padEnd(34)} ${'replicas'.padStart(8)} ${'states'.padStart(9)} ${'time'.padStart(9)} ${'heap'.padStart(8)}`);
+console.log(`${'plan'.padEnd(46)} ${'replicas'.padStart(8)} ${'states'.padStart(9)} ${'time'.padStart(9)} ${'heap'.padStart(8)}`);
 for (const name of EXAMPLES) {
   const base = loadSpec(path.join(__dirname, '..', 'examples', `${name}.yaml`));
   for (const replicas of [3, 10, 100, 1000]) {
@@ -30,7 +30,7 @@ for (const name of EXAMPLES) {
     const ms = Number(process.hrtime.bigint() - t) / 1e6;
     const heap = process.memoryUsage().heapUsed / 1048576;
     console.log(
-      `${`${name} (${result.plan.strategy})`.padEnd(34)} ${String(replicas).padStart(8)} ${String(verdict.statesExplored).padStart(9)} ${`${ms.toFixed(0)} ms`.padStart(9)} ${`${heap.toFixed(0)} MiB`.padStart(8)}${verdict.safe ? '' : '  UNSAFE'}`,
+      `${`${name} (${result.plan.strategy})`.padEnd(46)} ${String(replicas).padStart(8)} ${String(verdict.statesExplored).padStart(9)} ${`${ms.toFixed(0)} ms`.padStart(9)} ${`${heap.toFixed(0)} MiB`.padStart(8)}${verdict.safe ? '' : '  UNSAFE'}`,
     );
   }
 }
