@@ -55,6 +55,31 @@ const keyOf = (s: State) => `${s.p}/${s.gw.join(',')}/${s.ctl.join(',')}/${s.lea
 
 const flavorOfStatus = (s: number): Flavor => FLAVORS[s - 1];
 
+/**
+ * What a rollout decides on, for the pods of one Deployment: all of them, those of the desired
+ * template ("fresh"), and how many of each are Ready. Classes are `width` wide per template.
+ */
+function rolloutCounts(counts: readonly number[], tpls: readonly number[], width: number, desired: number, isReady: (t: number, cls: number) => boolean) {
+  let total = 0;
+  let fresh = 0;
+  let freshReady = 0;
+  let ready = 0;
+  for (const t of tpls) {
+    for (let c = 0; c < width; c++) {
+      const n = counts[t * width + c];
+      if (!n) continue;
+      const r = isReady(t, c) ? n : 0;
+      total += n;
+      ready += r;
+      if (t === desired) {
+        fresh += n;
+        freshReady += r;
+      }
+    }
+  }
+  return { total, fresh, freshReady, ready };
+}
+
 /** Explores the model and judges it. */
 export function explore(m: Model, options: ExploreOptions = {}): Verdict {
   return exploreJudged(m, options, [options.judge ?? (() => true)])[0];
@@ -214,21 +239,7 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
     m.gatewayNames.forEach((depName, d) => {
       const desire = m.gwDesire[s.p][d];
       const tpls = gwTplsByDep[d];
-      let total = 0;
-      let fresh = 0;
-      let freshReady = 0;
-      let ready = 0;
-      for (const t of tpls)
-        for (let c = 0; c < 3; c++) {
-          const n = s.gw[t * 3 + c];
-          total += n;
-          const r = gwReady(t, c, s.db) ? n : 0;
-          ready += r;
-          if (t === desire.template) {
-            fresh += n;
-            freshReady += r;
-          }
-        }
+      const { total, fresh, freshReady, ready } = rolloutCounts(s.gw, tpls, 3, desire.template, (t, c) => gwReady(t, c, s.db));
       if (!desire.exists) {
         if (total > 0) {
           const gw = s.gw.slice();
@@ -287,21 +298,7 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
     m.controllerNames.forEach((depName, d) => {
       const desire = m.ctlDesire[s.p][d];
       const tpls = ctlTplsByDep[d];
-      let total = 0;
-      let fresh = 0;
-      let freshReady = 0;
-      let ready = 0;
-      for (const t of tpls)
-        for (let st = 0; st < 4; st++) {
-          const n = s.ctl[t * 4 + st];
-          total += n;
-          const r = st > 0 ? n : 0;
-          ready += r;
-          if (t === desire.template) {
-            fresh += n;
-            freshReady += r;
-          }
-        }
+      const { total, fresh, freshReady, ready } = rolloutCounts(s.ctl, tpls, 4, desire.template, (_, st) => st > 0);
       if (!desire.exists) {
         if (total > 0) {
           let state = s;
