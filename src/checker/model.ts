@@ -4,7 +4,7 @@
  * configuration) the counting abstraction counts, and what each phase wants. Pure data.
  */
 import { EXPRESSION_ROUTES_GATE, FeatureGates, formatFeatureGates } from '../model/featureGates';
-import { Flavor, FLAVORS, RouteShape } from '../model/flavor';
+import { Flavor, RouteShape } from '../model/flavor';
 import { controllerRouteShape, controllerUsesLeaderElection, dbLessReadinessNeedsConfig, gatewayAccepts } from '../model/rules';
 import { Version } from '../model/version';
 import { resolveBudget } from '../spec/intOrPercent';
@@ -204,6 +204,3 @@ export function compileModel(
     goals: graph?.goals ?? phases.map((_, i) => (i === phases.length - 1 ? goal : 'none')),
   };
 }
-
-/** Index of a flavor (controller "running, detected F" status). */
-export const flavorIdx = (f: Flavor) => FLAVORS.indexOf(f);

@@ -12,11 +12,6 @@ export type Flavor = (typeof FLAVORS)[number];
  */
 export type RouteShape = 'fields' | 'expressions';
 
-/** The flavors that read fields routes only: the "fields flavors". */
-export function isFieldsFlavor(flavor: Flavor): boolean {
-  return flavor !== 'expressions';
-}
-
 /** Short name used in object names and annotation values (`traditional_compatible` -> `traditional-compatible`). */
 export function flavorSlug(flavor: Flavor): string {
   return flavor.replace(/_/g, '-');

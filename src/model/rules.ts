@@ -103,8 +103,3 @@ export function controllerUsesLeaderElection(topology: 'separate' | 'sidecar', d
 
 /** The KIC default leader-election lease name (`--election-id`, `internal/cmd/rootcmd/config/cli.go`). */
 export const DEFAULT_ELECTION_ID = '5b374a9e.konghq.com';
-
-/** The route shape a flavor reads natively: what a controller that detected it emits on KIC 3.x. */
-export function nativeShape(flavor: Flavor): RouteShape {
-  return flavor === 'expressions' ? 'expressions' : 'fields';
-}

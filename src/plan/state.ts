@@ -182,8 +182,3 @@ export function diffStates(a: InstallationState, b: InstallationState): Change[]
   }
   return out;
 }
-
-/** Names of the objects that differ between two states (what a phase must apply). */
-export function touchedObjects(a: InstallationState, b: InstallationState): { kind: 'Deployment' | 'Service'; name: string }[] {
-  return diffStates(a, b).map(({ kind, name }) => ({ kind, name }));
-}
