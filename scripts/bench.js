@@ -6,7 +6,7 @@
  *    from a cdk8s app run the usual way (`cdk8s synth` with ts-node) and (b) `kubectl kustomize`
  *    on the emitted overlays.
  * 2. A fleet: 10, 100 and 1000 specs synthesized by one `kong-flavor synth <folder>` process.
- * 3. The verifier at 3/10/100/1000 replicas (scripts/bench-checker.js).
+ * 3. The verifier at 3/10/100/1000 replicas (scripts/bench-verify.js).
  *
  * Usage: node scripts/bench.js [--runs N] [--quick]   (--quick skips the ts-node baseline)
  */
@@ -102,7 +102,7 @@ for (const n of [10, 100, 1000]) {
 }
 
 // 3. The verifier.
-const verifyBench = path.join(__dirname, 'bench-checker.js');
+const verifyBench = path.join(__dirname, 'bench-verify.js');
 if (fs.existsSync(verifyBench)) {
   console.log('');
   const r = spawnSync(process.execPath, ['--expose-gc', verifyBench], { stdio: 'inherit', cwd: ROOT });

@@ -16,4 +16,4 @@ export { ObjectRemoval, ObjectRemovalProps } from './constructs/ObjectRemoval';
 export { HookJob, HookJobProps } from './constructs/HookJob';
 export { synthesize, planOrThrow, buildApp } from './synth';
 export { checkedPlan, verifyNaiveSpec, verifySpecPlan } from './verification';
-export { verifyPlan, verifyNaive, verifyRollbacks, verifyStates, naivePhases, VerifyOptions } from './checker';
+export { verifyPlan, verifyNaive, verifyRollbacks, verifyStates, naivePhases, VerifyOptions } from './verify';

@@ -3,7 +3,7 @@
  * verifier rejects; the plan they output carries the verdict, and each phase the verdict on
  * rolling it back.
  */
-import { verifyNaive, verifyPlan, verifyRollbacks } from './checker';
+import { verifyNaive, verifyPlan, verifyRollbacks } from './verify';
 import { UnsafePlanError } from './errors';
 import { initialState } from './plan/state';
 import { Plan, Verdict } from './plan/types';

@@ -37,7 +37,7 @@ export function maintenancePhases(spec: ResolvedSpec, f: MigrationFacts, initial
       description: `Sets KONG_ROUTER_FLAVOR=${spec.to} on ${gw} (still 0 replicas)${ctrl ? ` and scales ${ctrl.deployment} to 0, so that no controller runs with the old flavor` : ''}.`,
       state: changed,
       zeroDowntime: false,
-      rollback: `Re-apply ${gw} with KONG_ROUTER_FLAVOR=${spec.from}${ctrl ? ` and scale ${ctrl.deployment} back to ${ctrl.replicas}` : ''}, then roll back the previous phase.`,
+      rollback: `Re-apply ${gw} with KONG_ROUTER_FLAVOR=${spec.from}${ctrl ? ` and scale ${ctrl.deployment} back to ${ctrl.replicas}` : ''}, then roll back phase 01 right away (scale the gateways up)${ctrl ? ': a controller that starts while no gateway runs waits for one' : ''}.`,
     },
     {
       slug: 'start',

@@ -6,7 +6,7 @@
 const path = require('path');
 const { loadSpec } = require('../lib/src/spec');
 const { planMigration } = require('../lib/src/plan');
-const { verifyPlan, verifyNaive } = require('../lib/src/checker');
+const { verifyPlan, verifyNaive } = require('../lib/src/verify');
 const { resolveBudget } = require('../lib/src/spec/intOrPercent');
 
 const EXAMPLES = ['dbless-to-expressions', 'seed-expressions-to-traditional', 'postgres-to-expressions', 'maintenance-window'];

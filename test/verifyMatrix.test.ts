@@ -1,4 +1,4 @@
-import { verifyNaive, verifyPlan } from '../src/checker';
+import { verifyNaive, verifyPlan } from '../src/verify';
 import { EXPRESSION_ROUTES_GATE } from '../src/model/featureGates';
 import { FLAVORS, Flavor, RouteShape } from '../src/model/flavor';
 import { controllerRouteShape, gatewayAccepts } from '../src/model/rules';

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { naivePhases, verifyNaive, verifyPlan, verifyRollbacks, verifyStates } from '../src/checker';
+import { naivePhases, verifyNaive, verifyPlan, verifyRollbacks, verifyStates } from '../src/verify';
 import { planMigration } from '../src/plan/planner';
 import { initialState, withGateway } from '../src/plan/state';
 import { Plan } from '../src/plan/types';
