@@ -152,3 +152,14 @@ describe('gateway manifest edits', () => {
     expect(a.env.filter((e: Any, i: number) => JSON.stringify(e) !== JSON.stringify(b.env[i]))).toEqual([{ name: 'KONG_ROUTER_FLAVOR', value: 'expressions' }]);
   });
 });
+
+describe('modelled controller', () => {
+  test('KIC 2.x with Postgres talks to the admin Service (it refuses gateway discovery with a database)', () => {
+    const spec = resolve(specDoc({ spec: { from: 'traditional', database: 'postgres', controller: { image: 'kong/kubernetes-ingress-controller:2.12' } } }));
+    const env = envOf((spec.base.controllerDeployment as Any).spec.template.spec.containers[0]);
+    expect(env.CONTROLLER_KONG_ADMIN_URL).toBe('https://kong-admin.kong.svc:8444');
+    expect(env.CONTROLLER_KONG_ADMIN_SVC).toBeUndefined();
+    const kic3 = resolve(specDoc({ spec: { database: 'postgres' } }));
+    expect(envOf((kic3.base.controllerDeployment as Any).spec.template.spec.containers[0]).CONTROLLER_KONG_ADMIN_SVC).toBe('kong/kong-admin');
+  });
+});

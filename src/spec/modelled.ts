@@ -135,7 +135,10 @@ export function modelledObjects(spec: Unbased): BaseObjects {
   }
   const c = spec.controller;
   const env: k8s.EnvVar[] = [
-    { name: 'CONTROLLER_KONG_ADMIN_SVC', value: `${ns}/${gw.adminService}` },
+    // KIC 2.x refuses gateway discovery with a database: it talks to the admin Service instead.
+    c.version.major < 3 && spec.database === 'postgres'
+      ? { name: 'CONTROLLER_KONG_ADMIN_URL', value: `https://${gw.adminService}.${ns}.svc:${gw.adminPort}` }
+      : { name: 'CONTROLLER_KONG_ADMIN_SVC', value: `${ns}/${gw.adminService}` },
     { name: 'CONTROLLER_KONG_ADMIN_TLS_SKIP_VERIFY', value: 'true' },
     { name: 'CONTROLLER_PUBLISH_SERVICE', value: `${ns}/${gw.proxyService}` },
   ];
