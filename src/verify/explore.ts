@@ -36,6 +36,12 @@ interface Step {
   readonly adversary: boolean;
   /** A gateway rejected a config in this step (for acceptance warnings). */
   readonly rejection?: string;
+  /**
+   * Steps of one state that share a choice are the outcomes of one move whose outcome nobody
+   * controls (which root a controller reads first, which pod wins a lease, whether a removed pod
+   * held it): progress must hold for every outcome.
+   */
+  readonly choice?: string;
 }
 
 export interface ExploreOptions {
@@ -290,7 +296,7 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
         const { gw, parts } = take(isOld, limit);
         if (parts.length === 0) continue;
         const label = `${depName}: ${isOld ? 'old' : 'surplus'} pods removed (${parts.join(', ')})`;
-        for (const st of leaderRemovalBranches(s, with_({ gw }), tpls)) out.push({ state: st, label, adversary: false });
+        for (const st of leaderRemovalBranches(s, with_({ gw }), tpls)) out.push({ state: st, label, adversary: false, choice: `gw-rm:${d}:${isOld}` });
       }
     });
 
@@ -327,7 +333,7 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
           const cls = t * 4 + st;
           const removed = with_({ ctl: ctlAdd(cls, -1) });
           const label = `${depName}: ${isOld ? 'an old' : 'a surplus'} controller pod${st > 0 ? ` (detected ${flavorOfStatus(st)})` : ''} is removed`;
-          for (const branch of ctlRemovalBranches(removed, cls, n)) out.push({ state: branch.state, label: label + branch.note, adversary: false });
+          for (const branch of ctlRemovalBranches(removed, cls, n)) out.push({ state: branch.state, label: label + branch.note, adversary: false, choice: `ctl-rm:${cls}` });
         }
       }
       // A starting pod discovers gateways and detects the flavor of the first root it reads.
@@ -343,6 +349,7 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
             state: with_({ ctl }),
             label: `${depName}: a controller pod starts and detects ${f}${flavors.length > 1 ? ` (first root of ${flavors.join('/')} gateways)` : ''}: it will emit ${shape} routes`,
             adversary: false,
+            choice: `start:${t}`,
           });
         }
       }
@@ -356,7 +363,7 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
             if (s.gw[t * 3] + s.gw[t * 3 + 1] + s.gw[t * 3 + 2] === 0) continue;
             const leader = s.leader.slice();
             leader[0] = t;
-            out.push({ state: with_({ leader }), label: `the controller in a ${name('gw', t)} pod (${m.gwTemplates[t].flavor}) becomes leader`, adversary: false });
+            out.push({ state: with_({ leader }), label: `the controller in a ${name('gw', t)} pod (${m.gwTemplates[t].flavor}) becomes leader`, adversary: false, choice: 'lease' });
           }
         }
       } else {
@@ -368,7 +375,7 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
               if (!s.ctl[t * 4 + st]) continue;
               const leader = s.leader.slice();
               leader[e] = t * 4 + st;
-              out.push({ state: with_({ leader }), label: `${name('ctl', t)}: a pod that detected ${flavorOfStatus(st)} takes the lease ${m.elections[e]}`, adversary: false });
+              out.push({ state: with_({ leader }), label: `${name('ctl', t)}: a pod that detected ${flavorOfStatus(st)} takes the lease ${m.elections[e]}`, adversary: false, choice: `lease:${e}` });
             }
           }
         }
@@ -516,7 +523,8 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
   const states: State[] = [];
   const parent: number[] = [];
   const via: string[] = [];
-  const sysPreds: number[][] = [];
+  /** moves[i]: the system moves of state i, each the list of its outcomes (state ids). */
+  const moves: number[][][] = [];
   const warnings = judges.map(() => new Map<string, Violation>());
   const capacityViolations: { id: number; serving: number }[] = [];
   const add = (st: State, from: number, label: string): number => {
@@ -529,7 +537,7 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
       states.push(st);
       parent.push(from);
       via.push(label);
-      sysPreds.push([]);
+      moves.push([]);
     }
     return id;
   };
@@ -544,6 +552,7 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
       if (n < m.minServing) capacityViolations.push({ id: i, serving: n });
     }
     let systemMoves = 0;
+    const choices = new Map<string, number[]>();
     for (const step of successors(s)) {
       options.labels?.add(step.label);
       if (step.rejection) {
@@ -555,9 +564,17 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
       }
       if (step.state === s) continue;
       const j = add(step.state, i, step.label);
-      if (!step.adversary && j !== i) {
-        sysPreds[j].push(i);
-        systemMoves++;
+      if (step.adversary || j === i) continue;
+      systemMoves++;
+      if (step.choice === undefined) moves[i].push([j]);
+      else {
+        const outcomes = choices.get(step.choice);
+        if (outcomes) outcomes.push(j);
+        else {
+          const list = [j];
+          choices.set(step.choice, list);
+          moves[i].push(list);
+        }
       }
     }
     terminal[i] = systemMoves === 0;
@@ -570,22 +587,34 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
     return out.reverse();
   }
 
-  // Progress: which states can still reach the goal through system moves alone.
+  // Progress is a game: a state can finish when it is a goal, or when the system has a move all
+  // of whose outcomes can finish (the adversary's restarts are never moves of the system).
   const canFinish = new Uint8Array(states.length);
+  const waiting: Map<number, { state: number; left: number }[]> = new Map();
   const queue: number[] = [];
+  const won = (i: number) => {
+    if (canFinish[i]) return;
+    canFinish[i] = 1;
+    queue.push(i);
+  };
+  moves.forEach((list, i) =>
+    list.forEach((outcomes) => {
+      const entry = { state: i, left: new Set(outcomes).size };
+      for (const j of new Set(outcomes)) {
+        const w = waiting.get(j);
+        if (w) w.push(entry);
+        else waiting.set(j, [entry]);
+      }
+    }),
+  );
   states.forEach((s, i) => {
-    if (deadlock < 0 && isGoal(s)) {
-      canFinish[i] = 1;
-      queue.push(i);
-    }
+    if (deadlock < 0 && isGoal(s)) won(i);
   });
   while (queue.length) {
     const j = queue.pop()!;
-    for (const i of sysPreds[j]) {
-      if (!canFinish[i]) {
-        canFinish[i] = 1;
-        queue.push(i);
-      }
+    for (const entry of waiting.get(j) ?? []) {
+      entry.left--;
+      if (entry.left === 0) won(entry.state);
     }
   }
 
