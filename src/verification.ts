@@ -20,9 +20,10 @@ export function checkedPlan(spec: ResolvedSpec, plan: Plan): Plan {
   const rollbacks = verifyRollbacks(spec, plan);
   const phases = plan.phases.map((p, i) => ({
     ...p,
-    rollback: { ...p.rollback, zeroDowntime: p.zeroDowntime && rollbacks[i].safe, verdict: rollbacks[i] },
+    rollbackZeroDowntime: p.zeroDowntime && rollbacks[i].safe,
+    rollbackVerdict: rollbacks[i],
   }));
-  const firstUnsafe = phases.find((p) => p.zeroDowntime && !p.rollback.zeroDowntime);
+  const firstUnsafe = phases.find((p) => p.zeroDowntime && !p.rollbackZeroDowntime);
   return {
     ...plan,
     phases,

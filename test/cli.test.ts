@@ -29,7 +29,11 @@ describe('kong-flavor CLI', () => {
     expect(plan).toMatchObject({ name: 'prod-kong', from: 'traditional_compatible', to: 'expressions', strategy: 'rolling', zeroDowntime: true });
     expect(plan.phases.map((p: { id: string }) => p.id)).toEqual(['01-gateways-to-expressions', '02-restart-controller']);
     expect(plan.phases[0]).toMatchObject({ restartsController: false, changes: [{ kind: 'Deployment', name: 'proxy-kong', change: 'env KONG_ROUTER_FLAVOR=expressions' }] });
-    expect(typeof plan.phases[0].rollback.description).toBe('string');
+    expect(typeof plan.phases[0].rollback).toBe('string');
+    expect(plan.phases[0].rollbackZeroDowntime).toBe(false);
+    expect(plan.phases[1].rollbackZeroDowntime).toBe(true);
+    expect(plan.rollbackNotZeroDowntimeFrom).toBe('01-gateways-to-expressions');
+    expect(plan.verification).toMatchObject({ safe: true, violations: [] });
     expect(plan.warnings).toEqual(expect.any(Array));
   });
 

@@ -145,7 +145,8 @@ export function buildPhases(spec: ResolvedSpec, initial: InstallationState, inpu
       restartsController,
       waitFor: checks.map((c) => describeCheck(c, spec.namespace)),
       gate: { checks, timeoutSeconds: spec.hooks.timeoutSeconds },
-      rollback: { description: input.rollback, state: prev },
+      rollback: input.rollback,
+      rollbackTo: prev,
       zeroDowntime: input.zeroDowntime ?? true,
       estimatedSeconds: estimateSeconds(prev, input.state),
     });

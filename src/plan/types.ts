@@ -106,16 +106,6 @@ export interface Violation {
   readonly trace: readonly string[];
 }
 
-export interface Rollback {
-  /** What rolling back from this phase does, for people. */
-  readonly description: string;
-  /** The state rolling back returns to (the state before this phase). */
-  readonly state: InstallationState;
-  /** Whether rolling back from this phase keeps serving, as the verifier found. */
-  readonly zeroDowntime?: boolean;
-  readonly verdict?: Verdict;
-}
-
 export interface Phase {
   /** `NN-<slug>`, also the folder name under `phases/`. */
   readonly id: string;
@@ -129,7 +119,14 @@ export interface Phase {
   /** What must hold before the next phase, for people (the gate checks it). */
   readonly waitFor: readonly string[];
   readonly gate: Gate;
-  readonly rollback: Rollback;
+  /** How to roll this phase back, for people (DESIGN.md: a string). */
+  readonly rollback: string;
+  /** The state rolling back returns to (the state before this phase). */
+  readonly rollbackTo: InstallationState;
+  /** Whether rolling back from this phase keeps serving, as the verifier found. */
+  readonly rollbackZeroDowntime?: boolean;
+  /** The verifier's verdict on rolling back from any point of this phase. */
+  readonly rollbackVerdict?: Verdict;
   /** Whether traffic is served throughout this phase. */
   readonly zeroDowntime: boolean;
   /** A rough duration, for the runbook (seconds). */

@@ -49,13 +49,12 @@ function helmCommands(spec: ResolvedSpec, phase: Phase): string[] {
 function phaseSection(spec: ResolvedSpec, plan: Plan, phase: Phase, index: number): string[] {
   const ns = spec.namespace;
   const gate = objectName(plan.name, 'gate', phase.id.slice(0, 2));
-  const rb = phase.rollback;
   const rollbackVerdict =
-    rb.zeroDowntime === undefined
+    phase.rollbackZeroDowntime === undefined
       ? ''
-      : rb.zeroDowntime
+      : phase.rollbackZeroDowntime
         ? ' The verifier checked this rollback: it keeps serving.'
-        : ' **The verifier found that this rollback is not zero-downtime in every interleaving** (see `plan.json`, `phases[].rollback.verdict`).';
+        : ' **The verifier found that this rollback is not zero-downtime in every interleaving** (see `plan.json`, `phases[].rollbackVerdict`).';
   const out = [
     `### ${phase.id}: ${phase.title}`,
     '',
@@ -99,7 +98,7 @@ function phaseSection(spec: ResolvedSpec, plan: Plan, phase: Phase, index: numbe
   }
   out.push(
     '',
-    `**Roll back**: ${rb.description}${rollbackVerdict}`,
+    `**Roll back**: ${phase.rollback}${rollbackVerdict}`,
     '',
     '```sh',
     `kubectl apply -f phases/${phase.id}/rollback/`,
