@@ -151,3 +151,29 @@ describe('source.manifests: errors', () => {
     expect(problem('broken.yaml')).toMatch(/^spec\.source\.manifests: broken\.yaml is not valid YAML/);
   });
 });
+
+describeWithFixtures('the real all-in-one-dbless.yaml -> traditional_compatible, end to end', () => {
+  const { execFileSync } = require('child_process') as typeof import('child_process');
+  const { writeOutput } = require('../src/render/write') as typeof import('../src/render/write');
+  const spec = load('all-in-one-dbless.yaml', { to: 'traditional_compatible' });
+  const { plan, files } = synthesize(spec);
+  const out = path.join(tempDir(), 'fixture');
+  writeOutput(out, files);
+
+  test('every overlay builds with kubectl kustomize and keeps the fixture CRDs and RBAC', () => {
+    expect(plan.strategy).toBe('blue-green');
+    for (const phase of plan.phases) {
+      const text = execFileSync('kubectl', ['kustomize', path.join(out, 'kustomize', 'overlays', phase.id)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      const objs = YAML.parseAllDocuments(text).map((d) => d.toJS()).filter(Boolean) as Any[];
+      expect(objs.filter((o) => o.kind === 'CustomResourceDefinition').length).toBeGreaterThan(10);
+      expect(objs.some((o) => o.kind === 'ClusterRole' && o.metadata.name === 'kong-ingress')).toBe(true);
+      const proxy = objs.find((o) => o.kind === 'Service' && o.metadata.name === 'kong-proxy');
+      expect(proxy.spec.selector).toEqual(phase.id === '01-green-stack-up' ? { app: 'proxy-kong' } : { app: 'proxy-kong-green' });
+    }
+  });
+
+  test('RUNBOOK.md renders the diagram; plan.json says blue-green, verified', () => {
+    expect(files.get('RUNBOOK.md')).toContain('```mermaid');
+    expect(JSON.parse(files.get('plan.json')!)).toMatchObject({ strategy: 'blue-green', verification: { safe: true } });
+  });
+});
