@@ -205,13 +205,9 @@ export class FlavorGate extends Construct {
     const { spec } = props;
     this.job = new HookJob(this, 'Job', {
       ...props,
-      namespace: spec.namespace,
-      image: spec.hooks.image,
-      runAsUser: spec.hooks.runAsUser,
       script: gateScript(spec, props.phaseId, props.checks, props.timeoutSeconds),
       rules: gateRules(props.checks),
       description: `Gate of phase ${props.phaseId}: ${props.checks.map((c) => c.check).join(', ')}`,
-      labels: { 'kong-flavor-migrator/plan': spec.name },
     });
   }
 }

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { KubeObject } from '../spec/types';
+import { KubeObject, ResolvedSpec } from '../spec/types';
 import { withSyncWave } from './syncWave';
 
 /** A Deployment or Service the plan names. */
@@ -34,23 +34,18 @@ export interface HookTiming {
 }
 
 export interface HookJobProps extends HookTiming {
+  /** The resolved spec: namespace, hook image, UID, timeout, plan name for labels. */
+  readonly spec: ResolvedSpec;
   /** Name of the Job, its ServiceAccount, Role and RoleBinding. */
   readonly name: string;
-  readonly namespace: string;
-  /** Image with `kubectl` and a POSIX shell. */
-  readonly image: string;
-  /** The shell script the Job runs. */
+  /** The shell script the Job runs (with `kubectl` and a POSIX shell). */
   readonly script: string;
   /** Exactly the permissions the script needs (write verbs limited by `resourceNames`). */
   readonly rules: k8s.PolicyRule[];
-  /** Seconds before the Job is failed (`activeDeadlineSeconds`). */
-  readonly timeoutSeconds: number;
-  /** UID and GID to run as (non-root). */
-  readonly runAsUser: number;
+  /** Seconds before the Job is failed (`activeDeadlineSeconds` adds a minute). @default spec.hooks.timeoutSeconds */
+  readonly timeoutSeconds?: number;
   /** What the Job does, for `kubectl describe`. */
   readonly description: string;
-  /** Labels for every object (e.g. the plan and phase). @default none */
-  readonly labels?: Record<string, string>;
 }
 
 /**
@@ -66,10 +61,14 @@ export class HookJob extends Construct {
 
   constructor(scope: Construct, id: string, props: HookJobProps) {
     super(scope, id);
-    const labels = { 'app.kubernetes.io/managed-by': 'kong-flavor-migrator', ...(props.labels ?? {}) };
+    const { spec } = props;
+    const namespace = spec.namespace;
+    const runAsUser = spec.hooks.runAsUser;
+    const timeoutSeconds = props.timeoutSeconds ?? spec.hooks.timeoutSeconds;
+    const labels = { 'app.kubernetes.io/managed-by': 'kong-flavor-migrator', 'kong-flavor-migrator/plan': spec.name };
     const meta = (extra: Record<string, string> = {}) => ({
       name: props.name,
-      namespace: props.namespace,
+      namespace,
       labels,
       ...(Object.keys(extra).length > 0 ? { annotations: { ...extra } } : {}),
     });
@@ -93,13 +92,13 @@ export class HookJob extends Construct {
     const binding = k8s.KubeRoleBinding.manifest({
       metadata: meta(rbacAnnotations),
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: props.name },
-      subjects: [{ kind: 'ServiceAccount', name: props.name, namespace: props.namespace }],
+      subjects: [{ kind: 'ServiceAccount', name: props.name, namespace }],
     });
     const job = k8s.KubeJob.manifest({
       metadata: meta(hookAnnotations),
       spec: {
         backoffLimit: 1,
-        activeDeadlineSeconds: props.timeoutSeconds + 60,
+        activeDeadlineSeconds: timeoutSeconds + 60,
         template: {
           metadata: { labels },
           spec: {
@@ -108,14 +107,14 @@ export class HookJob extends Construct {
             restartPolicy: 'Never',
             securityContext: {
               runAsNonRoot: true,
-              runAsUser: props.runAsUser,
-              runAsGroup: props.runAsUser,
+              runAsUser,
+              runAsGroup: runAsUser,
               seccompProfile: { type: 'RuntimeDefault' },
             },
             containers: [
               {
                 name: 'kubectl',
-                image: props.image,
+                image: spec.hooks.image,
                 command: ['/bin/sh', '-c', props.script],
                 env: [
                   { name: 'HOME', value: '/tmp' },

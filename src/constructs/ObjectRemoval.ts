@@ -33,13 +33,8 @@ export class ObjectRemoval extends Construct {
     lines.push(`echo 'removed: ${props.objects.map((o) => `${o.kind} ${o.name}`).join(', ')}'`);
     this.job = new HookJob(this, 'Job', {
       ...props,
-      namespace: spec.namespace,
-      image: spec.hooks.image,
-      runAsUser: spec.hooks.runAsUser,
-      timeoutSeconds: spec.hooks.timeoutSeconds,
       script: lines.join('\n') + '\n',
       rules: namedObjectRules(props.objects, ['get', 'list', 'watch', 'delete']),
-      labels: { 'kong-flavor-migrator/plan': spec.name },
     });
   }
 }

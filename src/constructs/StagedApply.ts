@@ -35,17 +35,12 @@ export class StagedApply extends Construct {
     ].join('\n');
     this.job = new HookJob(this, 'Job', {
       ...props,
-      namespace: spec.namespace,
-      image: spec.hooks.image,
-      runAsUser: spec.hooks.runAsUser,
-      timeoutSeconds: spec.hooks.timeoutSeconds,
       script: script + '\n',
       rules: namedObjectRules(
         props.objects.map((o) => ({ kind: o.kind as NamedObject['kind'], name: o.metadata.name })),
         ['get', 'patch'],
       ),
       description: `Phase ${props.phaseId}: apply the intermediate state of ${props.objects.map((o) => `${o.kind} ${o.metadata.name}`).join(', ')}`,
-      labels: { 'kong-flavor-migrator/plan': spec.name },
     });
   }
 }

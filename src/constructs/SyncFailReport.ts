@@ -30,10 +30,8 @@ export class SyncFailReport extends Construct {
       `echo "See RUNBOOK.md: apply the rollback/ folder of the last phase whose gate did not pass."`,
     ].join('\n');
     this.job = new HookJob(this, 'Job', {
+      spec,
       name: props.name,
-      namespace: spec.namespace,
-      image: spec.hooks.image,
-      runAsUser: spec.hooks.runAsUser,
       timeoutSeconds: 120,
       argoHook: 'SyncFail',
       script: script + '\n',
@@ -42,7 +40,6 @@ export class SyncFailReport extends Construct {
         { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] },
       ],
       description: `Reports the state of ${deployments.join(', ')} when the sync of ${spec.name} fails`,
-      labels: { 'kong-flavor-migrator/plan': spec.name },
     });
   }
 }
