@@ -1,7 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { gateChecks, routeShapeOf } from '../plan/phase';
-import { gatewayTemplateChanged, controllerTemplateChanged } from '../plan/state';
 import { InstallationState, Phase, Plan } from '../plan/types';
 import { ResolvedSpec } from '../spec/types';
 import { ControllerDeployment } from './ControllerDeployment';
@@ -9,7 +8,9 @@ import { FlavorGate } from './FlavorGate';
 import { GatewayDeployment } from './GatewayDeployment';
 import { KongService } from './KongService';
 import { objectName } from './names';
+import { NamedObject } from './HookJob';
 import { ObjectRemoval } from './ObjectRemoval';
+import { PlanObject, objectChanged, objectsOf } from './objectStates';
 
 /** Sync waves inside a phase: Services first (a controller discovers gateways through them), then Deployments, removals, the gate. */
 export const WAVE_OFFSET = { services: 0, deployments: 1, removals: 2, gate: 5 } as const;
@@ -28,27 +29,18 @@ export interface PhaseChartProps {
   readonly direction?: 'forward' | 'rollback';
 }
 
-/** Objects that differ between two states. */
-export function changedObjects(prev: InstallationState, next: InstallationState) {
-  const json = (x: unknown) => JSON.stringify(x);
-  const gateways = next.gateways.filter((g) => {
-    const b = prev.gateways.find((x) => x.name === g.name);
-    return !b || gatewayTemplateChanged(b, g) || json(b) !== json(g);
-  });
-  const controllers = next.controllers.filter((c) => {
-    const b = prev.controllers.find((x) => x.name === c.name);
-    return !b || controllerTemplateChanged(b, c) || json(b) !== json(c);
-  });
-  const services = next.services.filter((s) => {
-    const b = prev.services.find((x) => x.name === s.name);
-    return !b || json(b) !== json(s);
-  });
-  const removed = [
-    ...prev.gateways.filter((g) => !next.gateways.some((x) => x.name === g.name)).map((g) => ({ kind: 'Deployment' as const, name: g.name })),
-    ...prev.controllers.filter((c) => !next.controllers.some((x) => x.name === c.name)).map((c) => ({ kind: 'Deployment' as const, name: c.name })),
-    ...prev.services.filter((s) => !next.services.some((x) => x.name === s.name)).map((s) => ({ kind: 'Service' as const, name: s.name })),
-  ];
-  return { gateways, controllers, services, removed };
+/** Objects that differ between two states (created or changed), and those `next` no longer has. */
+export function changedObjects(prev: InstallationState, next: InstallationState): { changed: PlanObject[]; removed: NamedObject[] } {
+  const before = objectsOf(prev);
+  const after = objectsOf(next);
+  return {
+    changed: [...after].filter(([key, o]) => objectChanged(before.get(key), o)).map(([, o]) => o),
+    // Deployments first, then Services (the order the removal Job names them in).
+    removed: [...before]
+      .filter(([key]) => !after.has(key))
+      .map(([, o]) => ({ kind: o.kind, name: o.name }))
+      .sort((a, b) => Number(a.kind === 'Service') - Number(b.kind === 'Service')),
+  };
 }
 
 /**
@@ -74,9 +66,12 @@ export class PhaseChart extends Chart {
     const suffix = direction === 'forward' ? '' : 'rollback';
 
     const changed = changedObjects(prev, next);
-    for (const s of changed.services) new KongService(this, `Service-${s.name}`, { spec, state: s, syncWave: base + WAVE_OFFSET.services });
-    for (const g of changed.gateways) new GatewayDeployment(this, `Gateway-${g.name}`, { spec, state: g, syncWave: base + WAVE_OFFSET.deployments });
-    for (const c of changed.controllers) new ControllerDeployment(this, `Controller-${c.name}`, { spec, state: c, syncWave: base + WAVE_OFFSET.deployments });
+    for (const o of changed.changed) {
+      const syncWave = base + WAVE_OFFSET.deployments;
+      if (o.role === 'service') new KongService(this, `Service-${o.name}`, { spec, state: o.state, syncWave: base + WAVE_OFFSET.services });
+      else if (o.role === 'gateway') new GatewayDeployment(this, `Gateway-${o.name}`, { spec, state: o.state, syncWave });
+      else new ControllerDeployment(this, `Controller-${o.name}`, { spec, state: o.state, syncWave });
+    }
     if (changed.removed.length > 0) {
       new ObjectRemoval(this, 'Removal', {
         spec,
