@@ -80,6 +80,23 @@ function flavorOf(values: Values, field: string): Flavor {
   return v as Flavor;
 }
 
+/** What a kong-chart Deployment's values say about its gateway, the same for both charts. */
+function gatewayFacts(release: string, chartName: string, v: Values) {
+  return {
+    deployment: chartFullname(release, chartName, v),
+    container: 'proxy',
+    ...imageOf(v, 'image'),
+    replicas: Number(valueAt(v, 'replicaCount') ?? 1),
+    ...strategyOf(v),
+    adminPort: Number(valueAt(v, 'admin.tls.containerPort') ?? 8444),
+    adminScheme: 'https' as const,
+    selector: chartSelector(release, chartName, v),
+  };
+}
+
+/** `env.database` as the chart sets `KONG_DATABASE`. */
+const databaseOf = (v: Values) => (str(valueAt(v, 'env.database')) === 'off' ? ('off' as const) : ('postgres' as const));
+
 /** Reads the user's values file (a map), or none. */
 function userValues(file: string | undefined, specDir: string): Values {
   if (!file) return {};
@@ -120,19 +137,12 @@ export function readHelm(input: MigrationSpecInput, specDir: string): SourceFact
       from: flavorOf(v, field),
       ...(namespace ? { namespace } : {}),
       topology: sidecar ? 'sidecar' : 'separate',
-      database: str(valueAt(v, 'env.database')) === 'off' ? 'off' : 'postgres',
+      database: databaseOf(v),
       gateway: {
-        deployment: fullname,
-        container: 'proxy',
-        ...imageOf(v, 'image'),
-        replicas: Number(valueAt(v, 'replicaCount') ?? 1),
-        ...strategyOf(v),
+        ...gatewayFacts(release, 'kong', v),
         proxyService: proxyOverride ? proxyOverride.replace('{{ .Release.Name }}', release) : `${fullname}-proxy`,
         adminService: `${fullname}-admin`,
-        adminPort: Number(valueAt(v, 'admin.tls.containerPort') ?? 8444),
-        adminScheme: 'https',
         adminReachable: !sidecar && valueAt(v, 'admin.enabled') === true,
-        selector: chartSelector(release, 'kong', v),
         ...(sidecar
           ? { sidecar: { container: 'ingress-controller', ...(kic.image ? { image: kic.image } : {}), ...(kic.version ? { version: kic.version } : {}), featureGates: str(valueAt(v, 'ingressController.env.feature_gates')) } }
           : {}),
@@ -155,19 +165,12 @@ export function readHelm(input: MigrationSpecInput, specDir: string): SourceFact
     from: flavorOf(gv, 'spec.source.helm.values'),
     ...(namespace ? { namespace } : {}),
     topology: 'separate',
-    database: str(valueAt(gv, 'env.database')) === 'off' ? 'off' : 'postgres',
+    database: databaseOf(gv),
     gateway: {
-      deployment: gwName,
-      container: 'proxy',
-      ...imageOf(gv, 'image'),
-      replicas: Number(valueAt(gv, 'replicaCount') ?? 1),
-      ...strategyOf(gv),
+      ...gatewayFacts(release, 'gateway', gv),
       proxyService: `${gwName}-proxy`,
       adminService: adminSvc,
-      adminPort: Number(valueAt(gv, 'admin.tls.containerPort') ?? 8444),
-      adminScheme: 'https',
       adminReachable: true,
-      selector: chartSelector(release, 'gateway', gv),
     },
     controller: {
       deployment: ctrlName,
