@@ -2,7 +2,7 @@
  * In-place plans: the gateways roll to the new flavor in their own Deployment, and the
  * controller restarts only when every gateway it can discover runs the target flavor.
  */
-import { EXPRESSION_ROUTES_GATE } from '../model/featureGates';
+import { EXPRESSION_ROUTES_GATE, formatFeatureGates } from '../model/featureGates';
 import { flavorSlug } from '../model/flavor';
 import { kicNeedsExpressionRoutesGate, supportsMixedMode } from '../model/rules';
 import { resolveBudget } from '../spec/intOrPercent';
@@ -37,7 +37,7 @@ export function decideRolling(spec: ResolvedSpec, f: MigrationFacts): RollingDec
         variant: 'sidecar',
         reasons: [
           'sidecar topology, DB-less: each pod runs its own controller, which restarts with its gateway and detects that gateway only, so every pod is self-consistent during the roll',
-          ...(f.gatesAfter !== f.gatesBefore ? [`${f.kicText} emits expression routes only with ${EXPRESSION_ROUTES_GATE}=true: the roll sets the gate in the controller container`] : []),
+          ...(formatFeatureGates(f.gatesAfter) !== formatFeatureGates(f.gatesBefore) ? [`${f.kicText} emits expression routes only with ${EXPRESSION_ROUTES_GATE}=true: the roll sets the gate in the controller container`] : []),
         ],
       };
     }

@@ -109,14 +109,10 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
   const ctlTplsByDep = m.controllerNames.map((_, d) => ctlOfDep(d));
   const electionOf = (t: number) => m.elections.indexOf(m.ctlTemplates[t].electionId);
 
-  const gwReady = (t: number, cfg: number, db: ConfigIdx) => {
-    if (m.postgres) return true;
-    void t;
-    void db;
-    return m.readyNeedsConfig ? cfg !== 0 : true;
-  };
+  /** Postgres gateways are Ready once started; DB-less ones need a config from Kong 3.3 on. */
+  const gwReady = (cfg: number) => m.postgres || !m.readyNeedsConfig || cfg !== 0;
   const gwServing = (t: number, cfg: number, db: ConfigIdx) =>
-    gwReady(t, cfg, db) && (m.postgres ? accepts(m, m.gwTemplates[t].flavor, CONFIGS[db] as RouteShape) : cfg !== 0);
+    gwReady(cfg) && (m.postgres ? accepts(m, m.gwTemplates[t].flavor, CONFIGS[db] as RouteShape) : cfg !== 0);
 
   /** The shape the leader of a class emits. */
   const leaderShape = (cls: number): RouteShape => emits(m, m.ctlTemplates[Math.floor(cls / 4)], flavorOfStatus(cls % 4));
@@ -136,7 +132,7 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
         for (let c = 0; c < 3; c++) {
           const n = s.gw[t * 3 + c];
           if (!n) continue;
-          if (!desire.exists || t !== desire.template || !gwReady(t, c, s.db)) return false;
+          if (!desire.exists || t !== desire.template || !gwReady(c)) return false;
           count += n;
         }
       } else {
@@ -245,7 +241,7 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
     m.gatewayNames.forEach((depName, d) => {
       const desire = m.gwDesire[s.p][d];
       const tpls = gwTplsByDep[d];
-      const { total, fresh, freshReady, ready } = rolloutCounts(s.gw, tpls, 3, desire.template, (t, c) => gwReady(t, c, s.db));
+      const { total, fresh, freshReady, ready } = rolloutCounts(s.gw, tpls, 3, desire.template, (_, c) => gwReady(c));
       if (!desire.exists) {
         if (total > 0) {
           const gw = s.gw.slice();
@@ -278,7 +274,7 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
           for (const t of tpls) {
             if ((t !== desire.template) !== isOld) continue;
             for (let c = 0; c < 3; c++) {
-              if (gwReady(t, c, s.db) !== wantReady || !gw[t * 3 + c]) continue;
+              if (gwReady(c) !== wantReady || !gw[t * 3 + c]) continue;
               const k = Math.min(budget, gw[t * 3 + c], wantReady && isOld ? readyLeft - minAvailable : Infinity);
               if (k <= 0) continue;
               gw[t * 3 + c] -= k;
