@@ -9,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Worker, isMainThread, parentPort, workerData } from 'worker_threads';
 import { PlanRefusedError, UnsafePlanError } from './errors';
+import { BackgroundWriter } from './render/BackgroundWriter';
 import { MARKER, writeTree } from './render/write';
 import { InputError } from './spec/errors';
 import { loadSpec } from './spec/load';
@@ -68,6 +69,31 @@ function stage(file: string, staging: string): Outcome {
   }
 }
 
+/**
+ * Renders specs one after the other in this thread while a second thread writes the files.
+ * Stops at the first failure (the caller removes the staging folder).
+ */
+async function stageInBackground(files: readonly string[], staging: string): Promise<Outcome[]> {
+  const writer = new BackgroundWriter();
+  const outcomes: Outcome[] = [];
+  try {
+    for (const file of files) {
+      try {
+        const spec = loadSpec(file);
+        const rendered = synthesize(spec).files;
+        await writer.write(path.join(staging, spec.name), rendered);
+        outcomes.push({ file, name: spec.name, files: rendered.size });
+      } catch (e) {
+        outcomes.push({ file, error: toWire(e) });
+        break;
+      }
+    }
+  } finally {
+    await writer.close();
+  }
+  return outcomes;
+}
+
 function stageInWorkers(files: readonly string[], staging: string, entry: string, jobs: number): Promise<Outcome[]> {
   const n = Math.max(1, Math.min(jobs, Math.ceil(files.length / WORKER_THRESHOLD)));
   const shares: string[][] = Array.from({ length: n }, () => []);
@@ -111,7 +137,11 @@ export async function synthFleet(specFiles: readonly string[], options: FleetOpt
   try {
     const jobs = options.jobs ?? defaultJobs();
     const useWorkers = jobs > 1 && options.entry?.endsWith('.js') && specFiles.length >= WORKER_THRESHOLD;
-    const outcomes = useWorkers ? await stageInWorkers(specFiles, staging, options.entry!, jobs) : specFiles.map((f) => stage(f, staging));
+    const outcomes = useWorkers
+      ? await stageInWorkers(specFiles, staging, options.entry!, jobs)
+      : specFiles.length >= WORKER_THRESHOLD
+        ? await stageInBackground(specFiles, staging)
+        : specFiles.map((f) => stage(f, staging));
     const failed = outcomes.find((o) => 'error' in o);
     if (failed && 'error' in failed) throw fromWire(failed.error);
     const seen = new Map<string, string>();

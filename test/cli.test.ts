@@ -109,6 +109,28 @@ describe('synth of a fleet of specs (worker threads in the built CLI)', () => {
     expect(readTree(viaWorkers)).toEqual(readTree(serial));
   });
 
+  test('--jobs 1 (rendered here, written by a background thread): each folder is what synth of that spec alone writes', async () => {
+    const fleet = tempDir();
+    expect((await cli('synth', folder, '--out', fleet, '--quiet', '--jobs', '1')).code).toBe(EXIT.ok);
+    expect(fs.readdirSync(fleet).filter((f) => !f.startsWith('.')).sort()).toEqual(Array.from({ length: 24 }, (_, i) => `fleet-${i}`).sort());
+    for (const i of [0, 7, 23]) {
+      const alone = path.join(tempDir(), 'alone');
+      expect((await cli('synth', path.join(folder, `spec-${String(i).padStart(2, '0')}.yaml`), '--out', alone, '--quiet')).code).toBe(EXIT.ok);
+      expect(readTree(path.join(fleet, `fleet-${i}`))).toEqual(readTree(alone));
+    }
+  });
+
+  test('--jobs 1 with one bad spec among them: exit 2 and nothing written', async () => {
+    const bad = tempDir();
+    for (const f of fs.readdirSync(folder)) fs.copyFileSync(path.join(folder, f), path.join(bad, f));
+    fs.writeFileSync(path.join(bad, 'spec-10a.yaml'), 'apiVersion: kong-flavor-migrator/v1alpha1\nkind: RouterFlavorMigration\nmetadata: { name: broken }\nspec: { to: fast }\n');
+    const out = path.join(tempDir(), 'out');
+    const r = await cli('synth', bad, '--out', out, '--jobs', '1');
+    expect(r.code).toBe(EXIT.input);
+    expect(r.err).toContain('spec.to: "fast" is not allowed');
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
   test('one bad spec among them: exit 2 and nothing written', () => {
     const bad = tempDir();
     for (const f of fs.readdirSync(folder)) fs.copyFileSync(path.join(folder, f), path.join(bad, f));

@@ -113,3 +113,37 @@ describe('rollback verdicts per strategy', () => {
     expect(rollbacks(doc)).toEqual(expected);
   });
 });
+
+describe('remembered verdicts (a fleet explores each distinct model once)', () => {
+  const naiveOf = (doc: Record<string, unknown>) => {
+    const spec = resolve(doc);
+    return verifyNaive(spec, initialState(spec));
+  };
+  const seedDoc = (gateway: Record<string, unknown> = {}) =>
+    specDoc({
+      spec: {
+        from: 'expressions',
+        to: 'traditional',
+        gateway: { image: 'kong:3.5', replicas: 3, maxSurge: '25%', maxUnavailable: '25%', ...gateway },
+        controller: { image: 'kong/kubernetes-ingress-controller:3.0' },
+      },
+    });
+
+  test('the same model twice: equal verdicts, each the caller\'s own copy', () => {
+    const first = naiveOf(seedDoc());
+    const second = naiveOf(seedDoc());
+    expect(second).toEqual(first);
+    expect(second).not.toBe(first);
+    first.violations[0].trace.push('changed by the caller');
+    expect(naiveOf(seedDoc()).violations[0].trace).not.toContain('changed by the caller');
+  });
+
+  test('a model that differs only in a name or a replica count is explored, not recalled', () => {
+    naiveOf(seedDoc());
+    const renamed = naiveOf(seedDoc({ deployment: 'edge-kong' }));
+    expect(renamed.violations[0].trace).toContainEqual(expect.stringMatching(/^edge-kong: a new pod starts/));
+    expect(renamed.violations[0].trace.join('\n')).not.toContain('proxy-kong');
+    const five = naiveOf(seedDoc({ replicas: 5 }));
+    expect(five.statesExplored).not.toBe(naiveOf(seedDoc()).statesExplored);
+  });
+});

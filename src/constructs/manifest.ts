@@ -7,6 +7,7 @@
  */
 import { InputError } from '../spec/errors';
 import { KubeObject } from '../spec/types';
+import { cloneJson } from '../util/cloneJson';
 
 export interface EnvVar {
   name: string;
@@ -40,7 +41,7 @@ const SERVER_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration', 
 
 /** A deep copy without the fields the API server owns (status, uid, resourceVersion, ...). */
 export function cleanCopy<T extends KubeObject>(obj: T): T {
-  const copy = structuredClone(obj) as T;
+  const copy = cloneJson(obj);
   delete (copy as Record<string, unknown>).status;
   for (const key of SERVER_METADATA) delete copy.metadata[key];
   if (copy.metadata.annotations) {

@@ -9,6 +9,7 @@ import { OutputFiles } from './files';
 
 /** Marker file that says a folder was written by this tool (so `--force` may replace it). */
 export const MARKER = '.kong-flavor-migrator';
+export const MARKER_TEXT = 'Written by kong-flavor synth; `--force` may replace this folder.\n';
 
 export interface WriteOptions {
   /** Replace an existing folder this tool wrote. @default false */
@@ -28,7 +29,7 @@ export function writeTree(dir: string, files: OutputFiles): void {
     }
     fs.writeFileSync(file, files.get(rel)!);
   }
-  fs.writeFileSync(path.join(dir, MARKER), 'Written by kong-flavor synth; `--force` may replace this folder.\n');
+  fs.writeFileSync(path.join(dir, MARKER), MARKER_TEXT);
 }
 
 /** Writes `files` into `target` (e.g. `dist/prod-kong`) atomically. */

@@ -620,7 +620,7 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
     if (capacity) {
       violations.push({
         invariant: 'capacity',
-        message: `only ${capacity.serving} gateways can serve behind the proxy Service during phase ${m.phases[states[capacity.id].p].id}; at least ${m.minServing} must (replicas ${m.spec.gateway.replicas} - maxUnavailable ${m.spec.gateway.budget.maxUnavailable})`,
+        message: `only ${capacity.serving} gateways can serve behind the proxy Service during phase ${m.phases[states[capacity.id].p].id}; at least ${m.minServing} must (replicas ${m.replicas} - maxUnavailable ${m.maxUnavailable})`,
         trace: trace(capacity.id),
       });
     }
@@ -687,7 +687,7 @@ function initialState(m: Model): State {
   const gw = new Array(m.gwTemplates.length * 3).fill(0);
   const ctl = new Array(m.ctlTemplates.length * 4).fill(0);
   const leader = new Array(Math.max(1, m.elections.length)).fill(-1);
-  const from = m.spec.from;
+  const from = m.from;
   let db: ConfigIdx = 1;
   m.ctlDesire[0].forEach((d) => {
     if (d.exists && d.replicas > 0) ctl[d.template * 4 + 1 + FLAVORS.indexOf(from)] += d.replicas;

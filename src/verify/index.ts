@@ -6,15 +6,23 @@ import { withGateway } from '../plan/state';
 import { InstallationState, Plan, Verdict } from '../plan/types';
 import { ResolvedSpec } from '../spec/types';
 import { ExploreOptions, explore, exploreJudged } from './explore';
-import { CheckedPhase, GoalKind, PhaseEdge, compileModel } from './model';
+import { remember } from './memo';
+import { CheckedPhase, GoalKind, Model, PhaseEdge, compileModel } from './model';
 
 export type VerifyOptions = Omit<ExploreOptions, 'judge' | 'labels'>;
 export { CheckedPhase };
+export { forgetVerdicts } from './memo';
 
 /** Checks a run of phases from `initial`. */
 export function verifyStates(spec: ResolvedSpec, initial: InstallationState, phases: readonly CheckedPhase[], options: ExploreOptions = {}): Verdict {
-  return explore(compileModel(spec, initial, phases), options);
+  const model = compileModel(spec, initial, phases);
+  if (options.judge || options.labels) return explore(model, options);
+  return remember(memoKey('plan', model, options), () => explore(model, options));
 }
+
+/** What a verdict depends on: the check, the model and the options. */
+const memoKey = (check: string, model: Model, options: VerifyOptions) =>
+  JSON.stringify([check, options.controllerRestarts ?? true, options.maxStates ?? 0, options.stopAtDeadlock ?? true, model]);
 
 const checkedPhases = (plan: Plan): CheckedPhase[] => plan.phases.map((p) => ({ id: p.id, state: p.state, zeroDowntime: p.zeroDowntime, gated: true }));
 
@@ -59,5 +67,6 @@ export function verifyRollbacks(spec: ResolvedSpec, plan: Plan, options: VerifyO
   // Rolling back phase 1 returns to the installation as it ran: that is a migration's end.
   const goals: GoalKind[] = [...Array(n + 1).fill('none'), 'final', ...Array(n - 1).fill('settled')];
   const model = compileModel(spec, plan.initial, [...forward, ...rollbacks], 'final', { edges, goals });
-  return exploreJudged(model, options, plan.phases.map((_, k) => (p: number) => p === n + k + 1));
+  const judged = () => exploreJudged(model, options, plan.phases.map((_, k) => (p: number) => p === n + k + 1));
+  return remember(memoKey('rollbacks', model, options), judged);
 }

@@ -58,8 +58,13 @@ export interface DeploymentDesire {
   readonly maxUnavailable: number;
 }
 
+/** Everything the checker needs, as plain data (so equal models are equal as JSON). */
 export interface Model {
-  readonly spec: ResolvedSpec;
+  /** The flavor every gateway and controller runs before the plan. */
+  readonly from: Flavor;
+  /** The gateway Deployment's replicas and maxUnavailable (for the capacity message). */
+  readonly replicas: number;
+  readonly maxUnavailable: number;
   readonly kong: Version;
   readonly kic: Version;
   readonly sidecar: boolean;
@@ -182,7 +187,9 @@ export function compileModel(
   });
   const elections = [...new Set(ctlTemplates.map((t) => t.electionId))];
   return {
-    spec,
+    from: spec.from,
+    replicas: spec.gateway.replicas,
+    maxUnavailable: spec.gateway.budget.maxUnavailable,
     kong: spec.gateway.version,
     kic,
     sidecar: spec.topology === 'sidecar',
