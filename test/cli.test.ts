@@ -116,7 +116,7 @@ describe('synth of a fleet of specs (worker threads in the built CLI)', () => {
     for (const i of [0, 7, 23]) {
       const alone = path.join(tempDir(), 'alone');
       expect((await cli('synth', path.join(folder, `spec-${String(i).padStart(2, '0')}.yaml`), '--out', alone, '--quiet')).code).toBe(EXIT.ok);
-      expect(readTree(path.join(fleet, `fleet-${i}`))).toEqual(readTree(alone));
+      expect(readTree(path.join(fleet, `fleet-${i}`))).toEqual(readTree(path.join(alone, `fleet-${i}`)));
     }
   });
 
