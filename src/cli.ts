@@ -14,6 +14,7 @@ import { loadSpec } from './spec/load';
 import { planOrThrow } from './synth';
 import { synthFleet } from './fleet';
 import { checkedPlan, verifyNaiveSpec, verifySpecPlan } from './verification';
+import { version } from '../package.json';
 
 export const EXIT = { ok: 0, other: 1, input: 2, noPlan: 3, unsafe: 4 } as const;
 
@@ -69,6 +70,7 @@ export async function run(argv: readonly string[], io: Io = { out: (t) => proces
   let code: number = EXIT.ok;
   const program = new Command('kong-flavor')
     .description('Plan, verify and stage a Kong Gateway router flavor change on Kubernetes without an outage.')
+    .version(version, '-V, --version', 'print the version of kong-flavor-migrator')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showSuggestionAfterError(true);

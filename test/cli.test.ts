@@ -84,6 +84,21 @@ describe('kong-flavor CLI', () => {
     expect(foreign.err).toContain('was not written by kong-flavor');
   });
 
+  test('--version prints the package version (exit 0)', async () => {
+    const r = await cli('--version');
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.out.trim()).toBe(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
+  });
+
+  test('the built executable starts from a V8 code cache that this Node accepts', () => {
+    const vm = require('vm') as typeof import('vm');
+    const Module = require('module') as typeof import('module');
+    const bundle = path.join(ROOT, 'lib', 'kong-flavor.bundle.js');
+    const cachedData = fs.readFileSync(path.join(ROOT, 'lib', 'kong-flavor.bundle.cache'));
+    const script = new vm.Script(Module.wrap(fs.readFileSync(bundle, 'utf8').replace(/^#!.*/, '')), { filename: bundle, cachedData });
+    expect(script.cachedDataRejected).toBe(false);
+  });
+
   test('a usage error exits 2', async () => {
     expect((await cli('plan')).code).toBe(EXIT.input);
     expect((await cli('frobnicate')).code).toBe(EXIT.input);
