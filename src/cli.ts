@@ -106,7 +106,7 @@ export async function run(argv: readonly string[], io: Io = { out: (t) => proces
     .option('--out <dir>', 'output folder', 'dist')
     .option('--force', 'replace output folders an earlier synth wrote')
     .option('--quiet', 'print nothing on success')
-    .option('--jobs <n>', 'worker threads for many specs (default: cores - 1 from 4 cores on, else 1)')
+    .option('--jobs <n>', 'worker threads for many specs (default: cores - 1 from 4 cores on; on 2-3 cores, 2 from 200 specs on, else 1)')
     .action(async (args: string[], opts: { out: string; force?: boolean; quiet?: boolean; jobs?: string }) => {
       const jobs = opts.jobs === undefined ? undefined : Number(opts.jobs);
       if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1 && jobs <= 64)) {

@@ -57,7 +57,15 @@ export interface ExploreOptions {
   readonly stopAtDeadlock?: boolean;
 }
 
+/** A state's identity as text: readable, for any counts. */
 const keyOf = (s: State) => `${s.p}/${s.gw.join(',')}/${s.ctl.join(',')}/${s.leader.join(',')}/${s.db}`;
+
+/**
+ * The same identity packed one UTF-16 unit per number (several times cheaper to build and
+ * hash). Unambiguous because a model's vectors have fixed lengths; only for models whose
+ * numbers stay below 0xFFFF (leaders are shifted by one so -1 fits).
+ */
+const packedKeyOf = (s: State) => String.fromCharCode(s.p, s.db, ...s.gw, ...s.ctl, ...s.leader.map((l) => l + 1));
 
 const flavorOfStatus = (s: number): Flavor => FLAVORS[s - 1];
 
@@ -98,6 +106,9 @@ export function explore(m: Model, options: ExploreOptions = {}): Verdict {
 export function exploreJudged(m: Model, options: ExploreOptions, judges: readonly ((phase: number) => boolean)[]): Verdict[] {
   const adversaryOn = options.controllerRestarts ?? true;
   const maxStates = options.maxStates ?? 3_000_000;
+  // No pod count exceeds replicas + maxSurge of every Deployment in every phase together.
+  const mostPods = [...m.gwDesire, ...m.ctlDesire].flat().reduce((n, d) => n + d.replicas + d.maxSurge, 0);
+  const stateKey = mostPods < 0xfff0 && m.phases.length < 0xfff0 && m.gwTemplates.length * 4 < 0xfff0 && m.ctlTemplates.length * 4 < 0xfff0 ? packedKeyOf : keyOf;
   const judged = (p: number) => judges.some((j) => j(p));
   const stopAtDeadlock = (options.stopAtDeadlock ?? true) && judges.length === 1;
   const G = m.gwTemplates.length;
@@ -524,7 +535,7 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
   const warnings = judges.map(() => new Map<string, Violation>());
   const capacityViolations: { id: number; serving: number }[] = [];
   const add = (st: State, from: number, label: string): number => {
-    const k = keyOf(st);
+    const k = stateKey(st);
     let id = ids.get(k);
     if (id === undefined) {
       id = states.length;
