@@ -124,9 +124,13 @@ function synthFleetOf(dir, n, runs, under = RAM_DIR ?? BENCH_DIR) {
 const perSpec = (r, n) => `${((r.wall / n) * 1000).toFixed(1)} ms per spec`;
 console.log(`  output to ${RAM_DIR ? 'a RAM-backed folder (/dev/shm)' : 'the project folder (.bench/)'}`);
 console.log(`  copies of the ${examples.length} self-contained examples, renamed (a repo of installs set up alike)`);
+let previous;
 for (const n of [10, 100, 1000]) {
   const r = synthFleetOf(fleet('copies', n, () => {}), n, n === 1000 ? 3 : 5);
-  console.log(`  ${String(n).padStart(4)} specs   ${fmt(r)}   ${perSpec(r, n)}`);
+  // The cost of each spec past the previous size: start-up paid once, growth linear.
+  const marginal = previous ? `, each of the ${n - previous.n} more ${(((r.wall - previous.r.wall) / (n - previous.n)) * 1000).toFixed(1)} ms` : '';
+  console.log(`  ${String(n).padStart(4)} specs   ${fmt(r)}   ${perSpec(r, n)}${marginal}`);
+  previous = { n, r };
 }
 // Worst case for the verifier's memory of verdicts: every spec its own Deployment names and a
 // replica count from 2 to 10, so no two specs compile to the same model.
