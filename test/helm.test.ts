@@ -119,6 +119,10 @@ describe('source.helm with the kong/ingress chart', () => {
     expect(plan.strategy).toBe('blue-green');
     expect(files.get('helm/values-01-green-stack-up.yaml')).toMatch(/Chart values cannot express: Deployment kong-gateway-green \(green gateways\)/);
     expect(YAML.parse(files.get('helm/values-03-retire-blue.yaml')!)).toMatchObject({ gateway: { replicaCount: 0 }, controller: { replicaCount: 0 } });
+    // Phase 04 deletes blue; the chart still renders it, so the values hold it at 0 (not back to 3).
+    const removal = files.get('helm/values-04-remove-blue.yaml')!;
+    expect(YAML.parse(removal)).toMatchObject({ gateway: { replicaCount: 0 }, controller: { replicaCount: 0 } });
+    expect(removal).toMatch(/Chart values cannot express: .*delete Deployment kong-gateway/);
   });
 });
 

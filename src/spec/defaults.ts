@@ -48,8 +48,13 @@ export const DEFAULTS = {
     ingressClass: 'kong',
   },
   hooks: {
-    /** Image of the gate and hook Jobs: needs `kubectl` and a POSIX shell. */
-    image: 'bitnami/kubectl:1.28',
+    /**
+     * Image of the gate and hook Jobs: needs `kubectl`, a POSIX shell and `grep -E`. Not
+     * `bitnami/kubectl`: Bitnami moved its versioned tags to `bitnamilegacy` in 2025, so
+     * `bitnami/kubectl:1.28` no longer pulls. `alpine/k8s` is Alpine (busybox sh) with kubectl
+     * of the tagged version (1.28, the Kubernetes version the manifests target).
+     */
+    image: 'alpine/k8s:1.28.14',
     /** Seconds a gate waits for its condition before it fails (also `activeDeadlineSeconds`). */
     timeoutSeconds: 600,
     /** UID/GID the hook Jobs run as (non-root, Pod Security Standards "restricted"). */
