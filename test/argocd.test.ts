@@ -96,4 +96,29 @@ describe('RUNBOOK.md', () => {
     expect(md).toContain('## Why this strategy');
     expect(md).toMatch(/Extra capacity: 4 more pods/);
   });
+
+  test('kubectl commands delete the finished hook Jobs before each apply, so a re-applied gate runs again', () => {
+    const { files, plan } = synthesize(resolve(specDoc()));
+    const md = files.get('RUNBOOK.md')!;
+    for (const p of plan.phases) {
+      for (const folder of [`phases/${p.id}/`, `phases/${p.id}/rollback/`]) {
+        expect(md).toContain(`kubectl -n kong delete job -l kong-flavor-migrator/plan=${plan.name} --ignore-not-found\nkubectl apply -f ${folder}\n`);
+      }
+    }
+  });
+
+  test('rollbacks past one phase point to the reverse migration, not to chaining unverified rollbacks', () => {
+    const { files } = synthesize(resolve(specDoc({ spec: { database: 'postgres' } })));
+    const md = files.get('RUNBOOK.md')!;
+    expect(md).not.toMatch(/reverse order/);
+    expect(md).toMatch(/chaining the earlier phases' rollbacks after it is not verified\. To go further back, plan the reverse migration \(`to: traditional_compatible`\)/);
+    // Phase 03's rollback re-applies the freeze, it does not "change nothing".
+    expect(md).toMatch(/Re-apply the previous ingress-kong: it scales to 0 again \(the freeze\)/);
+  });
+
+  test('the waves section says to sync once, and names what a single sync declares only at its final state', () => {
+    const md = synthesize(resolve(specDoc({ spec: { from: 'expressions', to: 'traditional' } }))).files.get('RUNBOOK.md')!;
+    expect(md).toContain('Sync it once. Every sync runs the hooks again');
+    expect(md).toContain('except for Deployment ingress-kong-green: created mid-plan and changed later');
+  });
 });

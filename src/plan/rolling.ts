@@ -182,7 +182,10 @@ export function rollingPhases(spec: ResolvedSpec, f: MigrationFacts, variant: Ro
         title: variant === 'freeze' ? 'Start the controller again: it detects expressions' : 'Restart the controller: it detects expressions',
         description: `${variant === 'freeze' ? `Scales ${ctrl.deployment} back to ${ctrl.replicas} with` : `Restarts ${ctrl.deployment} through`} the pod annotation kong-flavor-migrator/restart-for=${restartValue(spec)}. Every gateway runs ${to}, so it detects ${to} and sends ${f.shapeAfter} routes.${strategyChanges ? ` The gateway's own rollingUpdate strategy is restored (no new rollout).` : ''}`,
         state,
-        rollback: `Re-apply the previous ${ctrl.deployment}; the restart detects ${to} again (all gateways run it), so rolling back this phase alone changes nothing. To go back to ${spec.from}, plan the reverse migration.`,
+        rollback:
+          variant === 'freeze'
+            ? `Re-apply the previous ${ctrl.deployment}: it scales to 0 again (the freeze). The gateways keep serving the ${f.shapeAfter} routes the controller has written to Postgres; Ingress changes wait. To go back to ${spec.from}, plan the reverse migration.`
+            : `Re-apply the previous ${ctrl.deployment}; the restart detects ${to} again (all gateways run it), so rolling back this phase alone changes nothing. To go back to ${spec.from}, plan the reverse migration.`,
       });
       return phases;
     }

@@ -7,6 +7,7 @@ import { describeCheck } from '../plan/phase';
 import { Phase, Plan } from '../plan/types';
 import { ResolvedSpec } from '../spec/types';
 import { objectName } from '../constructs/names';
+import { wavesLayout } from '../constructs/WavesChart';
 
 const minutes = (s: number) => (s < 90 ? `${s} s` : `${Math.round(s / 60)} min`);
 
@@ -70,6 +71,8 @@ function phaseSection(spec: ResolvedSpec, plan: Plan, phase: Phase, index: numbe
     '**kubectl**:',
     '',
     '```sh',
+    // A Job keeps its name: a finished one would pass (or fail) again at once, and its template cannot change.
+    `kubectl -n ${ns} delete job -l kong-flavor-migrator/plan=${plan.name} --ignore-not-found`,
     `kubectl apply -f phases/${phase.id}/`,
     `kubectl -n ${ns} wait --for=condition=complete job/${gate} --timeout=${phase.gate.timeoutSeconds + 60}s`,
     `kubectl -n ${ns} logs job/${gate}`,
@@ -101,11 +104,16 @@ function phaseSection(spec: ResolvedSpec, plan: Plan, phase: Phase, index: numbe
     `**Roll back**: ${phase.rollback}${rollbackVerdict}`,
     '',
     '```sh',
+    `kubectl -n ${ns} delete job -l kong-flavor-migrator/plan=${plan.name} --ignore-not-found`,
     `kubectl apply -f phases/${phase.id}/rollback/`,
     `kubectl -n ${ns} wait --for=condition=complete job/${objectName(plan.name, 'gate', phase.id.slice(0, 2), 'rollback')} --timeout=${phase.gate.timeoutSeconds + 60}s`,
     '```',
     '',
-    `Argo CD: commit \`argocd/app-per-phase/${phase.id}-rollback.yaml\` instead.${index === 0 ? '' : ' Then roll back the earlier phases in reverse order if you want to go all the way back.'}`,
+    `Argo CD: commit \`argocd/app-per-phase/${phase.id}-rollback.yaml\` instead.${
+      index === 0
+        ? ''
+        : ` This returns the objects to their state after ${plan.phases[index - 1].id}, not what the controller has since detected or written; chaining the earlier phases' rollbacks after it is not verified. To go further back, plan the reverse migration (\`to: ${plan.from}\`) from where you are.`
+    }`,
     '',
   );
   return out;
@@ -142,6 +150,7 @@ export function runbook(spec: ResolvedSpec, plan: Plan): string {
   if (plan.downtimeWindowSeconds !== undefined) {
     lines.push(`Downtime window: at most ${minutes(plan.downtimeWindowSeconds)} (the sum of the gate timeouts of the downtime phases).`, '');
   }
+  const folded = wavesLayout(plan).folded;
   if (plan.rollbackNotZeroDowntimeFrom) {
     lines.push(`Rolling back is not guaranteed zero-downtime from phase ${plan.rollbackNotZeroDowntimeFrom} on.`, '');
   }
@@ -150,13 +159,17 @@ export function runbook(spec: ResolvedSpec, plan: Plan): string {
     '',
     ...diagram(plan),
     '',
-    'Apply one phase at a time and go on only when its gate Job has completed. Every phase folder holds the full desired state of the objects it touches, so re-applying it is safe.',
+    'Apply one phase at a time and go on only when its gate Job has completed. Every phase folder holds the full desired state of the objects it touches, so re-applying it is safe; the commands below delete the plan\'s finished hook Jobs first, so the gate runs again.',
     '',
     'Before you start: `kong-flavor verify <spec>` proves the plan; `kong-flavor verify --naive <spec>` shows what editing the flavor in place would do.',
     '',
     '## One Argo CD sync instead (waves)',
     '',
-    `Commit \`argocd/waves-application.yaml\` and sync it: it applies every phase in order (sync waves ${plan.phases.map((_, i) => (i + 1) * 10).join(', ')}, ...), each gate blocks the sync until it passes, and on failure a \`SyncFail\` Job logs where things stand. Objects a phase changes more than once are applied by hook Jobs at their earlier states, so the sync walks through exactly the verified phases.`,
+    `Commit \`argocd/waves-application.yaml\` and sync it: it applies every phase in order (sync waves ${plan.phases.map((_, i) => (i + 1) * 10).join(', ')}, ...), each gate blocks the sync until it passes, and on failure a \`SyncFail\` Job logs where things stand. Objects a phase changes more than once are applied by hook Jobs at their earlier states, so the sync walks through the verified phases${
+      folded.length ? ` (except for ${folded.map((k) => k.replace('/', ' ')).join(', ')}: created mid-plan and changed later, it is declared once at its final state; use app-per-phase to apply its earlier states)` : ''
+    }.`,
+    '',
+    'Sync it once. Every sync runs the hooks again, so a second sync after success would replay the earlier phases (and their gates); once it has succeeded, point the Application at your final manifests or delete it (the objects stay).',
     '',
     '## Phase by phase',
     '',
