@@ -86,4 +86,33 @@ describe('gate script (with a stub kubectl)', () => {
     expect(r.stderr).toContain('GATE FAILED: kong-proxy: 2 endpoints (1 not selected by app=g)');
     expect(r.status).toBe(1);
   });
+
+  test('scaled-down: passes when no live pod is left, fails closed when pods cannot be listed', () => {
+    const check: GateCheck = { check: 'scaled-down', deployment: 'ingress-kong', selector: { app: 'ingress-kong' } };
+    const gone = runGate([check], { 'get pods -l app=ingress-kong -o custom-columns': 'i0 2026-11-24T00:00:00Z\\n' });
+    expect(gone.stdout).toContain('ingress-kong: no pods left');
+    expect(gone.status).toBe(0);
+    // The stub answers nothing for the listing: kubectl exits 1 (RBAC, network), which is not "no pods".
+    const unreadable = runGate([check], { 'a call the gate never makes': '' });
+    expect(unreadable.stdout).toContain('ingress-kong: cannot list pods');
+    expect(unreadable.stderr).toContain('GATE FAILED: ingress-kong still has pods (or they cannot be listed)');
+    expect(unreadable.status).toBe(1);
+  });
+
+  test('removed: "not found" passes, an error reading the object fails closed', () => {
+    const check: GateCheck = { check: 'removed', kind: 'Deployment', name: 'proxy-kong' };
+    const gone = runGate([check], { 'get deployment proxy-kong --ignore-not-found': '' });
+    expect(gone.stdout).toContain('deployment proxy-kong: gone');
+    expect(gone.status).toBe(0);
+    const unreadable = runGate([check], { 'a call the gate never makes': '' });
+    expect(unreadable.stderr).toContain('GATE FAILED: deployment proxy-kong still exists (or cannot be read)');
+    expect(unreadable.status).toBe(1);
+  });
+
+  test('rollout waits share the gate deadline (kubectl gets the seconds left, not the whole timeout again)', () => {
+    const spec = resolve(specDoc());
+    const script = gateScript(spec, '01-test', [{ check: 'rollout', deployment: 'proxy-kong' }, { check: 'rollout', deployment: 'ingress-kong' }], 600);
+    expect(script).toContain('kubectl -n "$NS" rollout status deployment/proxy-kong --timeout="$(left)s"');
+    expect(script).not.toMatch(/--timeout=600s/);
+  });
 });

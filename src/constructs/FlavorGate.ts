@@ -35,14 +35,17 @@ const PRELUDE = `set -eu
 deadline=$(( $(date +%s) + TIMEOUT ))
 fail() { echo "GATE FAILED: $*" >&2; exit 1; }
 late() { [ "$(date +%s)" -ge "$deadline" ]; }
+# Seconds left before the deadline (at least 1), so every wait shares one budget.
+left() { now=$(date +%s); echo $(( deadline > now ? deadline - now : 1 )); }
 `;
 
 /** The shell functions, each included only when a check needs it. */
 const FUNCTIONS: Record<string, string> = {
-  live_pods: `# Pods of a selector that are not terminating, one name per line.
+  live_pods: `# Pods of a selector that are not terminating, one name per line; fails when kubectl does.
 live_pods() {
-  kubectl -n "$NS" get pods -l "$1" -o custom-columns=NAME:.metadata.name,DELETING:.metadata.deletionTimestamp --no-headers |
-    while read -r name deleting; do [ "$deleting" = "<none>" ] && echo "$name"; done; true
+  listed=$(kubectl -n "$NS" get pods -l "$1" -o custom-columns=NAME:.metadata.name,DELETING:.metadata.deletionTimestamp --no-headers) || return 1
+  # Called in $(...), where set -e holds again: every command here must succeed.
+  echo "$listed" | while read -r name deleting; do if [ -n "$name" ] && [ "$deleting" = "<none>" ]; then echo "$name"; fi; done
 }`,
   check_flavor_admin: `# Every live pod of a Deployment reports the flavor on its admin API and holds a configuration.
 check_flavor_admin() { # deployment selector flavor replicas
@@ -79,8 +82,13 @@ check_flavor_pods() { # deployment selector flavor replicas container
     sleep 5
   done
 }`,
-  check_scaled_down: `check_scaled_down() { # deployment selector
-  while [ -n "$(live_pods "$2")" ]; do late && fail "$1 still has pods"; sleep 5; done
+  check_scaled_down: `# No live pod left; a failed read is not "none" (the gate retries, then fails).
+check_scaled_down() { # deployment selector
+  while :; do
+    if pods=$(live_pods "$2"); then if [ -z "$pods" ]; then break; fi; else echo "$1: cannot list pods"; fi
+    late && fail "$1 still has pods (or they cannot be listed)"
+    sleep 5
+  done
   echo "$1: no pods left"
 }`,
   check_endpoints: `# The Service's endpoints are exactly the Ready, live pods of the selector.
@@ -110,8 +118,13 @@ check_routes() { # deployment selector shape
     sleep 5
   done
 }`,
-  check_removed: `check_removed() { # kind name
-  while kubectl -n "$NS" get "$1" "$2" >/dev/null 2>&1; do late && fail "$1 $2 still exists"; sleep 5; done
+  check_removed: `# Gone means "not found"; any other error is not proof (the gate retries, then fails).
+check_removed() { # kind name
+  while :; do
+    if found=$(kubectl -n "$NS" get "$1" "$2" --ignore-not-found -o name); then if [ -z "$found" ]; then break; fi; else echo "$1 $2: cannot be read"; fi
+    late && fail "$1 $2 still exists (or cannot be read)"
+    sleep 5
+  done
   echo "$1 $2: gone"
 }`,
 };
@@ -145,7 +158,7 @@ export function gateScript(spec: ResolvedSpec, phaseId: string, checks: readonly
   for (const c of checks) {
     switch (c.check) {
       case 'rollout':
-        lines.push(`kubectl -n "$NS" rollout status deployment/${c.deployment} --timeout=${timeoutSeconds}s || fail ${q(`rollout of ${c.deployment}`)}`);
+        lines.push(`kubectl -n "$NS" rollout status deployment/${c.deployment} --timeout="$(left)s" || fail ${q(`rollout of ${c.deployment}`)}`);
         break;
       case 'flavor':
         lines.push(
