@@ -55,7 +55,7 @@ describe('-> expressions, DB-less separate: emitted manifests', () => {
 
   test('the gate checks the rollout and GET / router_flavor through the pod proxy', () => {
     const script: string = p1.find((o) => o.kind === 'Job').spec.template.spec.containers[0].command[2];
-    expect(script).toContain('kubectl -n "$NS" rollout status deployment/proxy-kong --timeout=600s');
+    expect(script).toContain('kubectl -n "$NS" rollout status deployment/proxy-kong --timeout="$(left)s"');
     expect(script).toContain("check_flavor_admin 'proxy-kong' 'app=proxy-kong' 'expressions' 4");
     expect(script).toContain('/api/v1/namespaces/$NS/pods/$ADMIN_SCHEME:$pod:$ADMIN_PORT/proxy/');
   });
