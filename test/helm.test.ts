@@ -106,6 +106,14 @@ describe('source.helm with the kong/ingress chart', () => {
     expect(files.get('helm/values-02-restart-controller.yaml')).toMatch(/^# Phase 02-restart-controller/);
   });
 
+  test("the release's own controller.extraObjects stay: Helm replaces lists, so the gate comes after them", () => {
+    const plugin = { apiVersion: 'configuration.konghq.com/v1', kind: 'KongClusterPlugin', metadata: { name: 'rate-limit', annotations: { 'kubernetes.io/ingress.class': 'kong' } }, plugin: 'rate-limiting', config: { minute: 5 } };
+    const { files } = synthesize(helmSpec('ingress', { ...values, controller: { ...values.controller, extraObjects: [plugin] } }));
+    const objects: Any[] = YAML.parse(files.get('helm/values-02-restart-controller.yaml')!).controller.extraObjects;
+    expect(objects[0]).toEqual(plugin);
+    expect(objects.slice(1).map((o) => o.kind)).toEqual(['ServiceAccount', 'Role', 'RoleBinding', 'Job']);
+  });
+
   test('a user strategy with maxUnavailable > 0 becomes surge-only in phase 1 and is restored in phase 2', () => {
     const s = helmSpec('ingress', { ...values, gateway: { ...values.gateway, replicaCount: 4, updateStrategy: { rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } } } });
     const { files } = synthesize(s);

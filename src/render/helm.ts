@@ -102,7 +102,8 @@ export function addHelmFiles(out: OutputFiles, spec: ResolvedSpec, plan: Plan, a
         timeoutSeconds: phase.gate.timeoutSeconds,
         helmHook: 'post-upgrade',
       });
-      set(values, h.chart === 'ingress' ? ['controller', 'extraObjects'] : ['extraObjects'], chartObjects(chart));
+      // Helm replaces lists: the release's own extra objects go first, or the upgrade would delete them.
+      set(values, h.chart === 'ingress' ? ['controller', 'extraObjects'] : ['extraObjects'], [...(h.extraObjects ?? []), ...chartObjects(chart)]);
     }
     const doc = new YAML.Document(values, { version: '1.1' });
     doc.commentBefore = header.map((l) => ` ${l}`).join('\n');

@@ -107,6 +107,11 @@ export interface HelmSource {
   readonly namespace: string;
   /** Path of the user's values file, relative to the spec. */
   readonly values?: string;
+  /**
+   * The release's own `extraObjects` (`controller.extraObjects` for kong/ingress): a phase
+   * that adds its gate there repeats them, since Helm replaces lists rather than merging.
+   */
+  readonly extraObjects?: readonly unknown[];
 }
 
 export interface ResolvedSpec {

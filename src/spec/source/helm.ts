@@ -119,7 +119,14 @@ export function readHelm(input: MigrationSpecInput, specDir: string): SourceFact
   const user = userValues(src.values, specDir);
   const warnings: string[] = ['spec.source is chart values: the phases/ and kustomize/ manifests are modelled on the chart; deliver with the values in helm/'];
   const namespace = src.namespace ?? str(user.namespace) ?? input.spec.namespace;
-  const helm: HelmSource = { chart: src.chart, release: src.release, namespace: namespace ?? 'default', ...(src.values ? { values: src.values } : {}) };
+  const own = valueAt(user, src.chart === 'ingress' ? 'controller.extraObjects' : 'extraObjects');
+  const helm: HelmSource = {
+    chart: src.chart,
+    release: src.release,
+    namespace: namespace ?? 'default',
+    ...(src.values ? { values: src.values } : {}),
+    ...(Array.isArray(own) && own.length > 0 ? { extraObjects: own } : {}),
+  };
   const release = src.release;
 
   if (src.chart === 'kong') {
