@@ -56,6 +56,25 @@ describeWithFixtures('source.manifests: KIC 3.5 all-in-one (DB-less, separate)',
     ]);
   });
 
+  test('blue-green moves every Service on the gateway pods at cutover, each gated on its endpoints', () => {
+    const dir = tempDir();
+    const internal = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'kong-proxy-internal', namespace: 'kong', labels: { tier: 'internal' } }, spec: { type: 'LoadBalancer', selector: { app: 'proxy-kong' }, ports: [{ name: 'proxy', port: 80, targetPort: 8000, protocol: 'TCP' }] } };
+    fs.writeFileSync(path.join(dir, 'internal.yaml'), YAML.stringify(internal));
+    const s = load([path.join(KIC, 'all-in-one-dbless.yaml'), path.join(dir, 'internal.yaml')], { to: 'traditional_compatible' });
+    const { plan, files } = synthesize(s);
+    expect(plan.verification?.safe).toBe(true);
+    const cutover = plan.phases.find((p) => p.id === '02-cutover')!;
+    expect(cutover.changes.map((c) => `${c.kind} ${c.name}`)).toEqual(expect.arrayContaining(['Service kong-proxy', 'Service kong-proxy-internal']));
+    expect(cutover.gate.checks).toEqual(expect.arrayContaining([{ check: 'endpoints', service: 'kong-proxy-internal', selector: { app: 'proxy-kong-green' } }]));
+    const moved = YAML.parse(files.get('phases/02-cutover/02-service-kong-proxy-internal.yaml')!);
+    expect(moved.spec).toMatchObject({ type: 'LoadBalancer', selector: { app: 'proxy-kong-green' } });
+    expect(moved.metadata.labels).toEqual({ tier: 'internal' });
+    const green = YAML.parse(files.get('phases/01-green-stack-up/03-deployment-proxy-kong-green.yaml')!);
+    expect(green.spec.template.metadata.labels).toMatchObject(moved.spec.selector);
+    // Rolling the cutover back points it at blue again.
+    expect(YAML.parse(files.get('phases/02-cutover/rollback/02-service-kong-proxy-internal.yaml')!).spec.selector).toEqual({ app: 'proxy-kong' });
+  });
+
   test('-> expressions from traditional (edited fixture): proxy-kong and ingress-kong keep containers, probes and ports; only the plan changes differ', () => {
     const dir = tempDir();
     const text = fs.readFileSync(path.join(KIC, 'all-in-one-dbless.yaml'), 'utf8').replace('value: expressions', 'value: traditional');

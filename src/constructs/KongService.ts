@@ -17,8 +17,13 @@ export interface KongServiceProps {
 }
 
 /** The user's Service of this role, or the modelled one when their source has none. */
-function baseService(spec: ResolvedSpec, role: ServiceState['role']): KubeObject {
+function baseService(spec: ResolvedSpec, role: ServiceState['role'], name: string): KubeObject {
   const b = spec.base;
+  if (role === 'traffic') {
+    const own = b.trafficServices?.find((s) => s.metadata.name === name);
+    if (!own) throw new Error(`internal: no Service ${name} among the user's Services`);
+    return own;
+  }
   const found = role === 'proxy' ? b.proxyService : role === 'admin' ? b.adminService : b.webhookService;
   if (found) return found;
   const modelled = modelledObjects(spec);
@@ -31,7 +36,7 @@ function baseService(spec: ResolvedSpec, role: ServiceState['role']): KubeObject
  * the blue one selecting only green pods, so each controller discovers only its stack).
  */
 export function kongServiceManifest(spec: ResolvedSpec, state: ServiceState): KubeObject {
-  const base = baseService(spec, state.role);
+  const base = baseService(spec, state.role, state.name);
   const obj = cleanCopy(base);
   const svc = (obj.spec ?? {}) as Record<string, unknown>;
   obj.spec = svc;

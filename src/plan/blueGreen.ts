@@ -9,6 +9,7 @@ import { InputError } from '../spec/errors';
 import { ResolvedSpec } from '../spec/types';
 import { MigrationFacts } from './facts';
 import { PhaseInput } from './phase';
+import { relabel } from '../constructs/manifest';
 import { GREEN_SUFFIX, greenLabels, withController, withGateway, withService } from './state';
 import { InstallationState } from './types';
 
@@ -87,6 +88,10 @@ export function blueGreenPhases(spec: ResolvedSpec, f: MigrationFacts, initial: 
   // 2. Cutover: traffic and the admission webhook move to green.
   let cut = withService(up, proxy.name, { selector: gwSelector, stack: 'green' });
   if (webhook) cut = withService(cut, webhook.name, { selector: ctrlSelector, stack: 'green' });
+  // Every other Service on the blue gateways moves too, or it loses its endpoints when blue retires.
+  const traffic = initial.services.filter((s) => s.role === 'traffic');
+  for (const s of traffic) cut = withService(cut, s.name, { selector: relabel(s.selector, gw.selector, gwSelector), stack: 'green' });
+  const moved = [proxy.name, ...traffic.map((s) => s.name)];
   // 3. Retire blue: green writes status, blue scaled to 0 (rollback is a scale-up).
   let retired = withController(cut, names.controller, { updateStatus: true });
   retired = withGateway(retired, gw.deployment, { replicas: 0 });
@@ -112,10 +117,10 @@ export function blueGreenPhases(spec: ResolvedSpec, f: MigrationFacts, initial: 
     },
     {
       slug: 'cutover',
-      title: 'Cut over: the proxy Service selects the green gateways',
-      description: `Moves the selector of ${proxy.name} to the green pods${webhook ? ` and of ${webhook.name} to the green controller` : ''}. New connections go to green; blue keeps running for a fast rollback.`,
+      title: `Cut over: ${moved.length > 1 ? 'the gateway Services select' : 'the proxy Service selects'} the green gateways`,
+      description: `Moves the selector of ${moved.join(', ')} to the green pods${webhook ? ` and of ${webhook.name} to the green controller` : ''}. New connections go to green; blue keeps running for a fast rollback.`,
       state: cut,
-      rollback: `Point ${proxy.name}${webhook ? ` and ${webhook.name}` : ''} back at the blue pods, which are still running and configured.`,
+      rollback: `Point ${[...moved, ...(webhook ? [webhook.name] : [])].join(', ')} back at the blue pods, which are still running and configured.`,
     },
     {
       slug: 'retire-blue',

@@ -79,6 +79,11 @@ export function initialState(spec: ResolvedSpec): InstallationState {
     services.push({ name: gw.adminService, role: 'admin', stack: 'blue', selector: gw.selector });
     if (spec.base.webhookService) services.push({ name: c.webhookService, role: 'webhook', stack: 'blue', selector: c.selector });
   }
+  for (const svc of spec.base.trafficServices ?? []) {
+    if (services.some((x) => x.name === svc.metadata.name)) continue;
+    const selector = (svc.spec as { selector?: Record<string, string> } | undefined)?.selector ?? {};
+    services.push({ name: svc.metadata.name, role: 'traffic', stack: 'blue', selector: { ...selector } });
+  }
   return { gateways, controllers, services };
 }
 

@@ -48,7 +48,12 @@ export interface ControllerState {
   readonly selector: Labels;
 }
 
-export type ServiceRole = 'proxy' | 'admin' | 'webhook';
+/**
+ * proxy: the Service KIC publishes; admin: gateway discovery; webhook: the admission webhook;
+ * traffic: any other Service of the user's that selects the gateway pods (an internal load
+ * balancer, UDP, status): it moves with the proxy Service at cutover.
+ */
+export type ServiceRole = 'proxy' | 'admin' | 'webhook' | 'traffic';
 
 /** A Service whose selector the plan sets. */
 export interface ServiceState {

@@ -97,6 +97,8 @@ export interface BaseObjects {
   /** Absent when the user's manifests do not include it (the plan then only moves it in blue-green, which requires it). */
   readonly proxyService?: KubeObject;
   readonly webhookService?: KubeObject;
+  /** The user's other Services that select the gateway pods (they move with the proxy Service). */
+  readonly trafficServices?: readonly KubeObject[];
   /** Every object of the user's manifests (Kustomize base); the objects above when modelled. */
   readonly all: readonly KubeObject[];
 }

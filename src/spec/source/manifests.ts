@@ -249,6 +249,9 @@ export function readManifests(input: MigrationSpecInput, specDir: string): Sourc
     }
   }
 
+  // Every other Service on the gateway pods carries traffic too (internal LB, UDP, status).
+  const trafficServices = gatewayServices.filter((s) => s !== proxyService && s !== adminService && s.metadata.name !== adminSvcName);
+
   const gwSelector = selectorOf(gateway);
   if (!gwSelector || Object.keys(gwSelector).length === 0) {
     throw inputError(field, `Deployment ${gateway.metadata.name} has no spec.selector.matchLabels`);
@@ -300,6 +303,7 @@ export function readManifests(input: MigrationSpecInput, specDir: string): Sourc
       ...(adminService ? { adminService } : {}),
       ...(proxyService ? { proxyService } : {}),
       ...(webhookService ? { webhookService } : {}),
+      ...(trafficServices.length ? { trafficServices } : {}),
       all: objects,
     },
     warnings,
