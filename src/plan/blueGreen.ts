@@ -13,6 +13,9 @@ import { relabel } from '../constructs/manifest';
 import { GREEN_SUFFIX, greenLabels, withController, withGateway, withService } from './state';
 import { InstallationState } from './types';
 
+/** `a`, `a and b`, `a, b and c`. */
+const andList = (names: readonly string[]) => (names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`);
+
 /** Why blue-green is or is not available for this spec. */
 export function blueGreenRuledOut(spec: ResolvedSpec): string | undefined {
   if (spec.topology === 'sidecar') {
@@ -118,9 +121,9 @@ export function blueGreenPhases(spec: ResolvedSpec, f: MigrationFacts, initial: 
     {
       slug: 'cutover',
       title: `Cut over: ${moved.length > 1 ? 'the gateway Services select' : 'the proxy Service selects'} the green gateways`,
-      description: `Moves the selector of ${moved.join(', ')} to the green pods${webhook ? ` and of ${webhook.name} to the green controller` : ''}. New connections go to green; blue keeps running for a fast rollback.`,
+      description: `Moves the selector of ${andList(moved)} to the green pods${webhook ? ` and of ${webhook.name} to the green controller` : ''}. New connections go to green; blue keeps running for a fast rollback.`,
       state: cut,
-      rollback: `Point ${[...moved, ...(webhook ? [webhook.name] : [])].join(', ')} back at the blue pods, which are still running and configured.`,
+      rollback: `Point ${andList([...moved, ...(webhook ? [webhook.name] : [])])} back at the blue pods, which are still running and configured.`,
     },
     {
       slug: 'retire-blue',
