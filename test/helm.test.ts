@@ -5,6 +5,7 @@ import { INGRESS_CHART_VALUES, KONG_CHART_DEFAULTS } from '../src/spec/source/ch
 import { chartFullname, helmMerge, valueAt } from '../src/spec/source/helm';
 import { specFromText } from '../src/spec/load';
 import { synthesize } from '../src/synth';
+import { planMigration } from '../src/plan/planner';
 import { FIXTURES, describeWithFixtures, tempDir } from './helpers';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -121,16 +122,16 @@ describe('source.helm with the kong/ingress chart', () => {
     expect(YAML.parse(files.get('helm/values-02-restart-controller.yaml')!).gateway.updateStrategy).toBeUndefined();
   });
 
-  test('blue-green: the header names what values cannot express', () => {
+  test('blue-green is not offered from chart values: it needs the rendered release (helm get manifest) to copy', () => {
     const s = helmSpec('ingress', { ...values, gateway: { ...values.gateway, env: { router_flavor: 'expressions' } } }, { to: 'traditional' });
-    const { plan, files } = synthesize(s);
-    expect(plan.strategy).toBe('blue-green');
-    expect(files.get('helm/values-01-green-stack-up.yaml')).toMatch(/Chart values cannot express: Deployment kong-gateway-green \(green gateways\)/);
-    expect(YAML.parse(files.get('helm/values-03-retire-blue.yaml')!)).toMatchObject({ gateway: { replicaCount: 0 }, controller: { replicaCount: 0 } });
-    // Phase 04 deletes blue; the chart still renders it, so the values hold it at 0 (not back to 3).
-    const removal = files.get('helm/values-04-remove-blue.yaml')!;
-    expect(YAML.parse(removal)).toMatchObject({ gateway: { replicaCount: 0 }, controller: { replicaCount: 0 } });
-    expect(removal).toMatch(/Chart values cannot express: .*delete Deployment kong-gateway/);
+    const result = planMigration(s);
+    expect(result.kind).toBe('refused');
+    if (result.kind !== 'refused') return;
+    expect(result.ruledOut.find((r) => r.strategy === 'blue-green')?.reason).toMatch(/helm get manifest kong -n kong.* as spec\.source\.manifests/);
+    // With a maintenance window allowed, the values carry it.
+    const { plan, files } = synthesize(helmSpec('ingress', { ...values, gateway: { ...values.gateway, env: { router_flavor: 'expressions' } } }, { to: 'traditional', allowDowntime: true }));
+    expect(plan.strategy).toBe('maintenance');
+    expect(YAML.parse(files.get(`helm/values-${plan.phases[0].id}.yaml`)!)).toMatchObject({ gateway: { replicaCount: 0 } });
   });
 });
 

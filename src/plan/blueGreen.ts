@@ -24,6 +24,11 @@ export function blueGreenRuledOut(spec: ResolvedSpec): string | undefined {
   if (spec.database === 'postgres') {
     return 'not offered with Postgres: both stacks would share one database, and the two controllers would rewrite the same routes into different shapes';
   }
+  if (spec.helm) {
+    // The green stack is a copy of the running Deployments; chart values alone do not show what
+    // the chart renders into them (service accounts, ingress class, webhook certificates).
+    return `needs the release's rendered Deployments and Services to copy into a green stack: give \`helm get manifest ${spec.helm.release} -n ${spec.helm.namespace}\` as spec.source.manifests instead of the chart values`;
+  }
   return undefined;
 }
 
