@@ -75,6 +75,30 @@ describeWithFixtures('source.manifests: KIC 3.5 all-in-one (DB-less, separate)',
     expect(YAML.parse(files.get('phases/02-cutover/rollback/02-service-kong-proxy-internal.yaml')!).spec.selector).toEqual({ app: 'proxy-kong' });
   });
 
+  test('KIC settings given as flags in args (which win over env) are read there and changed there', () => {
+    const dir = tempDir();
+    const objects = fixtureObjects('all-in-one-dbless.yaml').map((o) => {
+      if (o.kind !== 'Deployment' || o.metadata.name !== 'ingress-kong') return o;
+      const c = o.spec.template.spec.containers[0];
+      c.env = c.env.filter((e: Any) => !['CONTROLLER_KONG_ADMIN_SVC', 'CONTROLLER_PUBLISH_SERVICE'].includes(e.name));
+      c.args = ['--kong-admin-svc', 'kong/kong-admin', '--publish-service=kong/kong-proxy', '--election-id=edge-leader'];
+      return o;
+    });
+    fs.writeFileSync(path.join(dir, 'kong.yaml'), objects.map((o) => YAML.stringify(o)).join('---\n'));
+    const s = load(path.join(dir, 'kong.yaml'), { to: 'traditional_compatible' });
+    expect(s.controller?.electionId).toBe('edge-leader');
+    expect(s.gateway).toMatchObject({ adminService: 'kong-admin', proxyService: 'kong-proxy' });
+    const { plan, files } = synthesize(s);
+    expect(plan.strategy).toBe('blue-green');
+    const green = YAML.parse(files.get('phases/01-green-stack-up/02-deployment-ingress-kong-green.yaml')!).spec.template.spec.containers[0];
+    // The flags are rewritten in place (an env var beside them would be ignored); the rest goes to env.
+    expect(green.args).toEqual(['--kong-admin-svc=kong/kong-admin-green', '--publish-service=kong/kong-proxy', '--election-id=edge-leader-green']);
+    const env = Object.fromEntries(green.env.filter((e: Any) => e.value !== undefined).map((e: Any) => [e.name, e.value]));
+    expect(env.CONTROLLER_ELECTION_ID).toBeUndefined();
+    expect(env.CONTROLLER_KONG_ADMIN_SVC).toBeUndefined();
+    expect(env.CONTROLLER_UPDATE_STATUS).toBe('false');
+  });
+
   test('-> expressions from traditional (edited fixture): proxy-kong and ingress-kong keep containers, probes and ports; only the plan changes differ', () => {
     const dir = tempDir();
     const text = fs.readFileSync(path.join(KIC, 'all-in-one-dbless.yaml'), 'utf8').replace('value: expressions', 'value: traditional');

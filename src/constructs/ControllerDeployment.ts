@@ -7,7 +7,7 @@ import { ControllerState } from '../plan/types';
 import { InputError } from '../spec/errors';
 import { KubeObject, ResolvedSpec } from '../spec/types';
 import { applyControllerRestart } from './ControllerRestart';
-import { cleanCopy, deploymentSpec, envValue, findContainer, relabelGreen, setEnv, unsetEnv } from './manifest';
+import { cleanCopy, controllerSetting, deploymentSpec, findContainer, relabelGreen, setControllerSetting } from './manifest';
 import { withSyncWave } from './syncWave';
 
 export interface ControllerDeploymentProps {
@@ -38,19 +38,19 @@ export function controllerDeploymentManifest(spec: ResolvedSpec, state: Controll
   applyControllerRestart(ds, state.restartFor);
   const container = findContainer(obj, c.container, 'spec.controller.container');
 
+  // Each setting goes where KIC reads it: a flag in args wins over its env var.
   const gates = formatFeatureGates(state.featureGates);
-  if (gates) setEnv(container, 'CONTROLLER_FEATURE_GATES', gates);
-  else unsetEnv(container, 'CONTROLLER_FEATURE_GATES');
+  if (gates !== controllerSetting(container, 'CONTROLLER_FEATURE_GATES')) setControllerSetting(container, 'CONTROLLER_FEATURE_GATES', gates);
 
-  if ((envValue(container, 'CONTROLLER_ELECTION_ID') ?? DEFAULT_ELECTION_ID) !== state.electionId) {
-    setEnv(container, 'CONTROLLER_ELECTION_ID', state.electionId);
+  if ((controllerSetting(container, 'CONTROLLER_ELECTION_ID') ?? DEFAULT_ELECTION_ID) !== state.electionId) {
+    setControllerSetting(container, 'CONTROLLER_ELECTION_ID', state.electionId);
   }
   const adminSvc = `${spec.namespace}/${state.adminService}`;
-  if (envValue(container, 'CONTROLLER_KONG_ADMIN_SVC') !== adminSvc && state.adminService !== spec.gateway.adminService) {
-    setEnv(container, 'CONTROLLER_KONG_ADMIN_SVC', adminSvc);
+  if (controllerSetting(container, 'CONTROLLER_KONG_ADMIN_SVC') !== adminSvc && state.adminService !== spec.gateway.adminService) {
+    setControllerSetting(container, 'CONTROLLER_KONG_ADMIN_SVC', adminSvc);
   }
-  const statusOn = (envValue(container, 'CONTROLLER_UPDATE_STATUS') ?? 'true').toLowerCase() !== 'false';
-  if (statusOn !== state.updateStatus) setEnv(container, 'CONTROLLER_UPDATE_STATUS', String(state.updateStatus));
+  const statusOn = (controllerSetting(container, 'CONTROLLER_UPDATE_STATUS') ?? 'true').toLowerCase() !== 'false';
+  if (statusOn !== state.updateStatus) setControllerSetting(container, 'CONTROLLER_UPDATE_STATUS', String(state.updateStatus));
   return obj;
 }
 

@@ -4,7 +4,7 @@ import { formatFeatureGates } from '../model/featureGates';
 import { STACK_LABEL } from '../plan/state';
 import { GatewayState } from '../plan/types';
 import { KubeObject, ResolvedSpec } from '../spec/types';
-import { cleanCopy, deploymentSpec, findContainer, relabelGreen, setEnv, unsetEnv } from './manifest';
+import { cleanCopy, controllerSetting, deploymentSpec, findContainer, relabelGreen, setControllerSetting, setEnv } from './manifest';
 import { withSyncWave } from './syncWave';
 
 export interface GatewayDeploymentProps {
@@ -34,8 +34,7 @@ export function gatewayDeploymentManifest(spec: ResolvedSpec, state: GatewayStat
   if (spec.gateway.sidecar) {
     const controller = findContainer(obj, spec.gateway.sidecar.container, 'spec.gateway.sidecar.container');
     const gates = formatFeatureGates(state.sidecarFeatureGates ?? {});
-    if (gates) setEnv(controller, 'CONTROLLER_FEATURE_GATES', gates);
-    else unsetEnv(controller, 'CONTROLLER_FEATURE_GATES');
+    if (gates !== controllerSetting(controller, 'CONTROLLER_FEATURE_GATES')) setControllerSetting(controller, 'CONTROLLER_FEATURE_GATES', gates);
   }
   return obj;
 }

@@ -8,6 +8,9 @@
 import { InputError } from '../spec/errors';
 import { KubeObject } from '../spec/types';
 import { cloneJson } from '../util/cloneJson';
+import { CONTROLLER_FLAGS, findFlag } from '../spec/controllerSettings';
+
+export { controllerSetting } from '../spec/controllerSettings';
 
 export interface EnvVar {
   name: string;
@@ -88,6 +91,22 @@ export function setEnv(container: Container, name: string, value: string): void 
   } else {
     container.env.push({ name, value });
   }
+}
+
+/**
+ * Sets a KIC setting where the controller reads it: rewrites the flag when the args carry it
+ * (an env var would be ignored), else sets the env var. `undefined` removes both.
+ */
+export function setControllerSetting(container: Container, env: string, value: string | undefined): void {
+  const f = CONTROLLER_FLAGS[env];
+  const found = f ? findFlag(container, f.flag, !!f.bool) : undefined;
+  if (found) {
+    const args = [...(container.args as string[])];
+    args.splice(found.index, found.split ? 2 : 1, ...(value === undefined ? [] : [`${f!.flag}=${value}`]));
+    container.args = args;
+  }
+  if (value === undefined) unsetEnv(container, env);
+  else if (!found) setEnv(container, env, value);
 }
 
 /** Removes an env var if present. */

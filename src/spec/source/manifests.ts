@@ -15,6 +15,7 @@ import { readInputFile } from '../files';
 import { SourceFacts } from '../resolve';
 import { MigrationSpecInput } from '../schema';
 import { KubeObject } from '../types';
+import { controllerSetting } from '../controllerSettings';
 
 /** Manifests larger than this are refused (KIC's all-in-one with every CRD is ~200 KB). */
 export const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
@@ -230,8 +231,9 @@ export function readManifests(input: MigrationSpecInput, specDir: string): Sourc
     ? (input.spec.controller?.container ? containersOf(controller).find((c) => c.name === input.spec.controller!.container) : containersOf(controller).find(isControllerContainer))
     : sidecarController;
 
-  const adminSvcName = serviceRef(ctrlContainer ? envOf(ctrlContainer, 'CONTROLLER_KONG_ADMIN_SVC')?.value : undefined);
-  const publishName = serviceRef(ctrlContainer ? envOf(ctrlContainer, 'CONTROLLER_PUBLISH_SERVICE')?.value : undefined);
+  // KIC takes each setting from its flag when the args carry one, else from the env var.
+  const adminSvcName = serviceRef(ctrlContainer ? controllerSetting(ctrlContainer, 'CONTROLLER_KONG_ADMIN_SVC') : undefined);
+  const publishName = serviceRef(ctrlContainer ? controllerSetting(ctrlContainer, 'CONTROLLER_PUBLISH_SERVICE') : undefined);
   const gatewayServices = servicesSelecting(objects, gateway, namespace);
   const adminService = objects.find((o) => o.kind === 'Service' && o.metadata.name === adminSvcName);
   const proxyService =
@@ -277,7 +279,7 @@ export function readManifests(input: MigrationSpecInput, specDir: string): Sourc
             sidecar: {
               container: sidecarController.name,
               image: sidecarController.image,
-              featureGates: envOf(sidecarController, 'CONTROLLER_FEATURE_GATES')?.value,
+              featureGates: controllerSetting(sidecarController, 'CONTROLLER_FEATURE_GATES'),
             },
           }
         : {}),
@@ -289,8 +291,8 @@ export function readManifests(input: MigrationSpecInput, specDir: string): Sourc
             container: ctrlContainer.name,
             image: ctrlContainer.image,
             replicas: (controller.spec as { replicas?: number })?.replicas ?? 1,
-            electionId: envOf(ctrlContainer, 'CONTROLLER_ELECTION_ID')?.value,
-            featureGates: envOf(ctrlContainer, 'CONTROLLER_FEATURE_GATES')?.value,
+            electionId: controllerSetting(ctrlContainer, 'CONTROLLER_ELECTION_ID'),
+            featureGates: controllerSetting(ctrlContainer, 'CONTROLLER_FEATURE_GATES'),
             ...(webhookService ? { webhookService: webhookService.metadata.name } : {}),
             selector: selectorOf(controller),
           },
