@@ -75,6 +75,23 @@ describeWithFixtures('source.manifests: KIC 3.5 all-in-one (DB-less, separate)',
     expect(YAML.parse(files.get('phases/02-cutover/rollback/02-service-kong-proxy-internal.yaml')!).spec.selector).toEqual({ app: 'proxy-kong' });
   });
 
+  test('warns about an HPA on the gateways and an admin API the gates cannot read', () => {
+    const dir = tempDir();
+    const objects = fixtureObjects('all-in-one-dbless.yaml').map((o) => {
+      if (o.kind === 'Deployment' && o.metadata.name === 'proxy-kong') o.spec.template.spec.containers[0].env.push({ name: 'KONG_NGINX_ADMIN_SSL_VERIFY_CLIENT', value: 'on' });
+      return o;
+    });
+    objects.push({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'proxy-kong', namespace: 'kong' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'proxy-kong' }, minReplicas: 2, maxReplicas: 6 } });
+    fs.writeFileSync(path.join(dir, 'kong.yaml'), objects.map((o) => YAML.stringify(o)).join('---\n'));
+    const s = load(path.join(dir, 'kong.yaml'), { to: 'traditional_compatible' });
+    expect(s.warnings).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^HorizontalPodAutoscaler proxy-kong scales proxy-kong: the phases set replicas to 2/),
+        expect.stringMatching(/^proxy-kong requires a client certificate or an RBAC token on its admin API/),
+      ]),
+    );
+  });
+
   test('KIC settings given as flags in args (which win over env) are read there and changed there', () => {
     const dir = tempDir();
     const objects = fixtureObjects('all-in-one-dbless.yaml').map((o) => {

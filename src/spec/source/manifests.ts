@@ -251,6 +251,20 @@ export function readManifests(input: MigrationSpecInput, specDir: string): Sourc
     }
   }
 
+  for (const d of [gateway, controller].filter((x): x is KubeObject => !!x)) {
+    const hpa = objects.find((o) => o.kind === 'HorizontalPodAutoscaler' && (o.spec as { scaleTargetRef?: { kind?: string; name?: string } })?.scaleTargetRef?.name === d.metadata.name);
+    if (hpa) {
+      warnings.push(
+        `HorizontalPodAutoscaler ${hpa.metadata.name} scales ${d.metadata.name}: the phases set replicas to ${(d.spec as { replicas?: number })?.replicas ?? 1} and the gates expect exactly that many pods; hold the HPA at that count (minReplicas = maxReplicas) for the migration`,
+      );
+    }
+  }
+  const gwEnv = (name: string) => envOf(gwContainer, name)?.value?.toLowerCase();
+  if (gwEnv('KONG_NGINX_ADMIN_SSL_VERIFY_CLIENT') === 'on' || gwEnv('KONG_ENFORCE_RBAC') === 'on') {
+    warnings.push(
+      `${gateway.metadata.name} requires a client certificate or an RBAC token on its admin API (KONG_NGINX_ADMIN_SSL_VERIFY_CLIENT / KONG_ENFORCE_RBAC): the gates read GET / through the API server's pod proxy, which presents neither, so they cannot pass; check router_flavor by hand between phases`,
+    );
+  }
   // Every other Service on the gateway pods carries traffic too (internal LB, UDP, status).
   const trafficServices = gatewayServices.filter((s) => s !== proxyService && s !== adminService && s.metadata.name !== adminSvcName);
 
