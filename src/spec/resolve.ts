@@ -221,7 +221,10 @@ export function resolveSpec(input: MigrationSpecInput, facts: SourceFacts = {}):
   }
 
   const kic = controller?.version ?? sidecar?.version;
-  if (kic && gwVersion && !kicSupportsKong(kic, gwVersion)) {
+  // A tag without a patch (`kong:3.4`) runs the newest patch of its line: judge that line by
+  // its newest release, not by x.y.0 (`kong:3.4` is 3.4.2 today, which KIC 3 supports).
+  const newestOfLine = gwVersion && gwVersion.raw.split(/[-.]/).filter((p) => /^\d+$/.test(p)).length === 2 ? { ...gwVersion, patch: Number.MAX_SAFE_INTEGER } : gwVersion;
+  if (kic && gwVersion && newestOfLine && !kicSupportsKong(kic, newestOfLine)) {
     const at = controller ? 'spec.controller.version' : 'spec.gateway.sidecar.version';
     problems.push({
       path: 'spec.gateway.version',
