@@ -11,9 +11,9 @@ import { PlanRefusedError, UnsafePlanError } from './errors';
 import { formatPlan, formatRefusal, formatVerdict } from './render/terminal';
 import { InputError } from './spec/errors';
 import { loadSpec } from './spec/load';
-import { planOrThrow } from './synth';
+import { Verdict } from './plan/types';
 import { synthFleet } from './fleet';
-import { checkedPlan, verifyNaiveSpec, verifySpecPlan } from './verification';
+import { verifiedPlan, verifyNaiveSpec } from './verification';
 import { version } from '../package.json';
 
 export const EXIT = { ok: 0, other: 1, input: 2, noPlan: 3, unsafe: 4 } as const;
@@ -46,6 +46,16 @@ function specFiles(args: readonly string[]): string[] {
     }
   }
   return files;
+}
+
+/** The verdict on the plan `synth` would write: the verified plan's, or the rejection of the first one. */
+function planVerdict(spec: ReturnType<typeof loadSpec>): Verdict {
+  try {
+    return verifiedPlan(spec).verification!;
+  } catch (e) {
+    if (e instanceof UnsafePlanError) return e.verdict;
+    throw e;
+  }
 }
 
 function toExitCode(e: unknown, io: Io): number {
@@ -82,7 +92,7 @@ export async function run(argv: readonly string[], io: Io = { out: (t) => proces
     .option('--json', 'print plan.json instead of a table')
     .action((file: string, opts: { json?: boolean }) => {
       const spec = loadSpec(file);
-      const plan = checkedPlan(spec, planOrThrow(spec));
+      const plan = verifiedPlan(spec);
       io.out(opts.json ? JSON.stringify(plan, null, 2) + '\n' : formatPlan(plan));
     });
 
@@ -94,7 +104,7 @@ export async function run(argv: readonly string[], io: Io = { out: (t) => proces
     .option('--naive', 'verify the one-step edit of KONG_ROUTER_FLAVOR instead of the plan')
     .action((file: string, opts: { json?: boolean; naive?: boolean }) => {
       const spec = loadSpec(file);
-      const verdict = opts.naive ? verifyNaiveSpec(spec) : verifySpecPlan(spec, planOrThrow(spec));
+      const verdict = opts.naive ? verifyNaiveSpec(spec) : planVerdict(spec);
       io.out(opts.json ? JSON.stringify(verdict, null, 2) + '\n' : formatVerdict(verdict, opts.naive ? 'the naive edit' : `the plan for ${spec.name}`));
       if (!verdict.safe) code = EXIT.unsafe;
     });

@@ -15,5 +15,5 @@ export { FlavorGate, FlavorGateProps } from './constructs/FlavorGate';
 export { ObjectRemoval, ObjectRemovalProps } from './constructs/ObjectRemoval';
 export { HookJob, HookJobProps } from './constructs/HookJob';
 export { synthesize, planOrThrow, buildApp } from './synth';
-export { checkedPlan, verifyNaiveSpec, verifySpecPlan } from './verification';
+export { checkedPlan, verifiedPlan, verifyNaiveSpec, verifySpecPlan } from './verification';
 export { verifyPlan, verifyNaive, verifyRollbacks, verifyStates, naivePhases, VerifyOptions } from './verify';

@@ -11,7 +11,7 @@ import { ResolvedSpec } from './spec/types';
 import { OutputFiles } from './render/files';
 import { addObjectFiles, chartObjects } from './render/manifests';
 import { planJson } from './render/planJson';
-import { checkedPlan } from './verification';
+import { verifiedPlan } from './verification';
 import { addArgoCdFiles } from './render/argocd';
 import { runbook } from './render/runbook';
 import { addKustomizeFiles } from './render/kustomize';
@@ -41,7 +41,7 @@ export interface SynthResult {
  * Every output file of a migration, by path relative to `dist/<name>/`. The plan is planned
  * and verified unless given (a plan the verifier rejects throws `UnsafePlanError`).
  */
-export function synthesize(spec: ResolvedSpec, plan: Plan = checkedPlan(spec, planOrThrow(spec))): SynthResult {
+export function synthesize(spec: ResolvedSpec, plan: Plan = verifiedPlan(spec)): SynthResult {
   const files = new OutputFiles();
   files.add('plan.json', planJson(plan));
   const { app, phases, rollbacks } = buildApp(spec, plan);

@@ -4,7 +4,8 @@
  * rolling it back.
  */
 import { verifyNaive, verifyPlan, verifyRollbacks } from './verify';
-import { UnsafePlanError } from './errors';
+import { PlanRefusedError, UnsafePlanError } from './errors';
+import { planMigration } from './plan/planner';
 import { initialState } from './plan/state';
 import { Plan, Verdict } from './plan/types';
 import { ResolvedSpec } from './spec/types';
@@ -30,6 +31,41 @@ export function checkedPlan(spec: ResolvedSpec, plan: Plan): Plan {
     verification,
     ...(firstUnsafe ? { rollbackNotZeroDowntimeFrom: firstUnsafe.id } : {}),
   };
+}
+
+const STRATEGY_ORDER = ['rolling', 'blue-green', 'maintenance'] as const;
+
+/**
+ * The plan for a spec, verified (what `plan` and `synth` output). With `strategy: auto`, a
+ * plan the verifier rejects gives way to the next strategy the planner allows, and the plan
+ * says why: the rules choose, the verifier judges. Throws `PlanRefusedError` (no plan) or the
+ * first plan's `UnsafePlanError` when no strategy verifies.
+ */
+export function verifiedPlan(spec: ResolvedSpec): Plan {
+  const result = planMigration(spec);
+  if (result.kind === 'refused') throw new PlanRefusedError(result);
+  const first = result.plan;
+  try {
+    return checkedPlan(spec, first);
+  } catch (e) {
+    if (!(e instanceof UnsafePlanError) || spec.strategy !== 'auto' || first.strategy === 'none') throw e;
+    const rejected = `the verifier rejected it: ${e.verdict.violations.map((v) => `${v.invariant}: ${v.message}`).join('; ')}`;
+    for (const next of STRATEGY_ORDER.slice(STRATEGY_ORDER.indexOf(first.strategy) + 1)) {
+      const alternative = planMigration({ ...spec, strategy: next });
+      if (alternative.kind !== 'plan') continue;
+      try {
+        const plan = checkedPlan(spec, alternative.plan);
+        return {
+          ...plan,
+          reasons: [`${first.strategy} was planned first, but ${rejected}`, ...plan.reasons],
+          ruledOut: [...plan.ruledOut.filter((r) => r.strategy !== first.strategy), { strategy: first.strategy, reason: rejected }],
+        };
+      } catch (again) {
+        if (!(again instanceof UnsafePlanError)) throw again;
+      }
+    }
+    throw e;
+  }
 }
 
 /** The verdict on the plan for a spec (`kong-flavor verify`). */

@@ -84,6 +84,23 @@ describe('kong-flavor CLI', () => {
     expect(foreign.err).toContain('was not written by kong-flavor');
   });
 
+  test('strategy auto: a plan the verifier rejects gives way to the next strategy, and the plan says why', async () => {
+    const dir = tempDir();
+    const doc = specDoc({ spec: { from: 'traditional', to: 'traditional_compatible', gateway: { image: 'kong:3.2' }, controller: { image: 'kong/kubernetes-ingress-controller:2.12' } } });
+    const r = await cli('plan', writeSpec(dir, doc), '--json');
+    expect(r.code).toBe(EXIT.ok);
+    const plan = JSON.parse(r.out);
+    // Kong 3.2 marks a DB-less pod Ready before it holds a configuration: rolling loses capacity.
+    expect(plan.strategy).toBe('blue-green');
+    expect(plan.verification.safe).toBe(true);
+    expect(plan.reasons[0]).toMatch(/^rolling was planned first, but the verifier rejected it: capacity: /);
+    expect(plan.ruledOut).toContainEqual({ strategy: 'rolling', reason: expect.stringMatching(/^the verifier rejected it: capacity/) });
+    // Asked for by name, the rejected strategy is still refused with the counterexample (exit 4).
+    const forced = await cli('plan', writeSpec(dir, { ...doc, spec: { ...(doc.spec as object), strategy: 'rolling' } }, 'forced.yaml'));
+    expect(forced.code).toBe(EXIT.unsafe);
+    expect(forced.err).toMatch(/capacity: only 2 gateways can serve/);
+  });
+
   test('--version prints the package version (exit 0)', async () => {
     const r = await cli('--version');
     expect(r.code).toBe(EXIT.ok);
