@@ -24,6 +24,10 @@ export function blueGreenRuledOut(spec: ResolvedSpec): string | undefined {
   if (spec.database === 'postgres') {
     return 'not offered with Postgres: both stacks would share one database, and the two controllers would rewrite the same routes into different shapes';
   }
+  const greenAdmin = `${spec.gateway.adminService}${GREEN_SUFFIX}`;
+  if (greenAdmin.length > 63) {
+    return `the green admin Service would be named ${greenAdmin}, longer than the 63 characters a Service name allows`;
+  }
   if (spec.helm) {
     // The green stack is a copy of the running Deployments; chart values alone do not show what
     // the chart renders into them (service accounts, ingress class, webhook certificates).
