@@ -115,4 +115,16 @@ describe('gate script (with a stub kubectl)', () => {
     expect(script).toContain('kubectl -n "$NS" rollout status deployment/proxy-kong --timeout="$(left)s"');
     expect(script).not.toMatch(/--timeout=600s/);
   });
+
+  test('routes (DB-less, every pod): passes only when each pod serves routes of the new shape', () => {
+    const check: GateCheck = { check: 'routes', deployment: 'proxy-kong', selector: { app: 'proxy-kong' }, shape: 'expressions', everyPod: true };
+    const expressionRoutes = '{"data":[{"name":"r1","expression":"http.path ^= \\\\"/a\\\\"","paths":null}],"next":null}';
+    const fieldsRoutes = '{"data":[{"name":"r1","paths":["/a"],"expression":null}],"next":null}';
+    const ok = runGate([check], { ...pods, 'p1:8444/proxy/routes': expressionRoutes, 'p2:8444/proxy/routes': expressionRoutes });
+    expect(ok.stdout).toContain('proxy-kong: the routes are all expressions routes (2 of 2 pods read)');
+    expect(ok.status).toBe(0);
+    const stale = runGate([check], { ...pods, 'p1:8444/proxy/routes': expressionRoutes, 'p2:8444/proxy/routes': fieldsRoutes });
+    expect(stale.stdout).toContain('proxy-kong: p2 serves routes of the other shape');
+    expect(stale.status).toBe(1);
+  });
 });

@@ -82,6 +82,9 @@ describe('strategy table (DESIGN.md)', () => {
       { kind: 'Deployment', name: 'ingress-kong', change: 'annotation kong-flavor-migrator/restart-for=expressions (restart: detects expressions)' },
     ]);
     expect(p.reasons[0]).toBe('Kong 3.9 >= 3.7 accepts fields routes under expressions (mixed mode)');
+    // The restart's gate reads every gateway pod's routes back: the controller really sends expressions routes.
+    expect(p.phases[1].gate.checks).toContainEqual({ check: 'routes', deployment: 'proxy-kong', selector: { app: 'proxy-kong' }, shape: 'expressions', everyPod: true });
+    expect(p.phases[0].gate.checks.some((c) => c.check === 'routes')).toBe(false);
   });
 
   test('-> expressions rolls with a surge-only strategy and restores the user strategy with the restart', () => {

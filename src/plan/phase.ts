@@ -26,12 +26,19 @@ export interface PhaseInput {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
+/** The route shape a (re)started controller sends, and where the gate reads it back. */
+export interface RouteShapeCheck {
+  readonly shapeOf: (c: ControllerState, gatewayFlavor: Flavor) => RouteShape;
+  /** DB-less: every gateway pod holds its own configuration, so every pod is read. */
+  readonly everyPod: boolean;
+}
+
 /**
- * The checks a gate must pass after going from `prev` to `next`. With Postgres, `shapeOf`
- * tells the route shape a (re)started controller writes, so the gate can wait until the
- * stored routes have that shape.
+ * The checks a gate must pass after going from `prev` to `next`. With `routes`, a gate after
+ * a controller (re)start also waits until the routes its gateways serve have the shape the
+ * controller sends: stored in Postgres, or each DB-less pod's own configuration.
  */
-export function gateChecks(prev: InstallationState, next: InstallationState, shapeOf?: (c: ControllerState, gatewayFlavor: Flavor) => RouteShape): GateCheck[] {
+export function gateChecks(prev: InstallationState, next: InstallationState, routes?: RouteShapeCheck): GateCheck[] {
   const checks: GateCheck[] = [];
   const flavorChecked = new Set<string>();
   const checkGateway = (name: string) => {
@@ -59,8 +66,14 @@ export function gateChecks(prev: InstallationState, next: InstallationState, sha
       const admin = next.services.find((s) => s.name === c.adminService);
       const discovered = next.gateways.filter((g) => admin && Object.keys(admin.selector).every((k) => g.selector[k] === admin.selector[k]));
       for (const g of discovered) checkGateway(g.name);
-      const writer = discovered.find((g) => g.replicas > 0);
-      if (shapeOf && writer) checks.push({ check: 'routes', deployment: writer.name, selector: writer.selector, shape: shapeOf(c, writer.flavor) });
+      if (routes?.everyPod) {
+        for (const g of discovered.filter((x) => x.replicas > 0)) {
+          checks.push({ check: 'routes', deployment: g.name, selector: g.selector, shape: routes.shapeOf(c, g.flavor), everyPod: true });
+        }
+      } else if (routes) {
+        const writer = discovered.find((g) => g.replicas > 0);
+        if (writer) checks.push({ check: 'routes', deployment: writer.name, selector: writer.selector, shape: routes.shapeOf(c, writer.flavor) });
+      }
     } else {
       checks.push({ check: 'scaled-down', deployment: c.name, selector: c.selector });
     }
@@ -90,7 +103,9 @@ export function describeCheck(check: GateCheck, namespace: string): string {
     case 'removed':
       return `${check.kind} ${check.name} is gone`;
     case 'routes':
-      return `the routes stored in Postgres (GET /routes on a ${check.deployment} pod) are all ${check.shape} routes`;
+      return check.everyPod
+        ? `every ${check.deployment} pod serves only ${check.shape} routes (GET /routes on each pod's admin API)`
+        : `the routes stored in Postgres (GET /routes on a ${check.deployment} pod) are all ${check.shape} routes`;
   }
 }
 
@@ -113,10 +128,11 @@ function estimateSeconds(prev: InstallationState, next: InstallationState): numb
 }
 
 /** Postgres: the shape a controller writes once it detected its gateways' flavor (for the gate). */
-export function routeShapeOf(spec: ResolvedSpec): ((c: ControllerState, f: Flavor) => RouteShape) | undefined {
-  if (spec.database !== 'postgres' || !spec.controller) return undefined;
+export function routeShapeOf(spec: ResolvedSpec): RouteShapeCheck | undefined {
+  // Separate topology only; a DB-less gate can read the pods only when their admin API is reachable.
+  if (!spec.controller || (spec.database === 'off' && !spec.gateway.adminReachable)) return undefined;
   const kic = spec.controller.version;
-  return (c, f) => controllerRouteShape(kic, f, c.featureGates[EXPRESSION_ROUTES_GATE] === true);
+  return { shapeOf: (c, f) => controllerRouteShape(kic, f, c.featureGates[EXPRESSION_ROUTES_GATE] === true), everyPod: spec.database === 'off' };
 }
 
 /** Builds the phases of a plan from the initial state and each phase's target state. */

@@ -169,12 +169,18 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
     m.gatewayNames.every((_, d) => !touchedGw[s.p][d] || (depConverged(s, 'gw', d) && configured(s, d))) &&
     m.controllerNames.every((_, d) => !touchedCtl[s.p][d] || (depConverged(s, 'ctl', d) && routesWritten(s, d)));
 
-  /** Postgres: a (re)started controller's gate also waits until it has rewritten the stored routes. */
+  /**
+   * A (re)started controller's gate also waits until the routes are in the shape it sends:
+   * Postgres, the stored routes; DB-less, every pod of every gateway it discovers.
+   */
   const routesWritten = (s: State, d: number) => {
-    if (!m.postgres || m.sidecar || !m.ctlDesire[s.p][d].exists || m.ctlDesire[s.p][d].replicas === 0) return true;
-    const e = electionOf(m.ctlDesire[s.p][d].template);
-    const l = s.leader[e];
-    return l >= 0 && s.db === shapeIdx(leaderShape(l));
+    if (m.sidecar || !(m.postgres || m.podRoutesGate) || !m.ctlDesire[s.p][d].exists || m.ctlDesire[s.p][d].replicas === 0) return true;
+    const tpl = m.ctlDesire[s.p][d].template;
+    const l = s.leader[electionOf(tpl)];
+    if (l < 0) return false;
+    const shape = shapeIdx(leaderShape(l));
+    if (m.postgres) return s.db === shape;
+    return discovered(s, tpl).every((t) => s.gw[t * 3 + shape] === s.gw[t * 3] + s.gw[t * 3 + 1] + s.gw[t * 3 + 2]);
   };
 
   /** Everything settled (the goal's first half). */

@@ -71,6 +71,8 @@ export interface Model {
   readonly postgres: boolean;
   readonly leaderElection: boolean;
   readonly readyNeedsConfig: boolean;
+  /** DB-less, separate, admin API reachable: a restart's gate reads every gateway pod's routes. */
+  readonly podRoutesGate: boolean;
   /** Phases: index 0 is the initial state (already converged), 1..n the plan's phases. */
   readonly phases: readonly CheckedPhase[];
   readonly gatewayNames: readonly string[];
@@ -196,6 +198,7 @@ export function compileModel(
     postgres: spec.database === 'postgres',
     leaderElection: controllerUsesLeaderElection(spec.topology, spec.database),
     readyNeedsConfig: spec.database === 'off' && dbLessReadinessNeedsConfig(spec.gateway.version),
+    podRoutesGate: spec.database === 'off' && spec.topology === 'separate' && spec.gateway.adminReachable,
     phases,
     gatewayNames,
     controllerNames,
