@@ -127,4 +127,17 @@ describe('gate script (with a stub kubectl)', () => {
     expect(stale.stdout).toContain('proxy-kong: p2 serves routes of the other shape');
     expect(stale.status).toBe(1);
   });
+
+  test('routes: reads every page ("next"), so a stale route past the first 1000 is found', () => {
+    const check: GateCheck = { check: 'routes', deployment: 'proxy-kong', selector: { app: 'proxy-kong' }, shape: 'expressions', everyPod: true };
+    const page1 = '{"data":[{"name":"r1","expression":"true"}],"next":"\\\\/routes?offset=b2s%3D"}';
+    const stale = '{"data":[{"name":"r2","paths":["/b"]}],"next":null}';
+    const clean = '{"data":[{"name":"r2","expression":"true"}],"next":null}';
+    const first = { ...pods, 'p1:8444/proxy/routes?size=1000': page1, 'p2:8444/proxy/routes?size=1000': page1 };
+    const bad = runGate([check], { ...first, 'p1:8444/proxy/routes?offset=b2s%3D': clean, 'p2:8444/proxy/routes?offset=b2s%3D': stale });
+    expect(bad.stdout).toContain('proxy-kong: p2 serves routes of the other shape');
+    expect(bad.status).toBe(1);
+    const good = runGate([check], { ...first, 'p1:8444/proxy/routes?offset=b2s%3D': clean, 'p2:8444/proxy/routes?offset=b2s%3D': clean });
+    expect(good.status).toBe(0);
+  });
 });

@@ -114,8 +114,16 @@ check_routes() { # deployment selector shape [all]
       if [ "\${4:-}" != "all" ]; then pods=$(echo "$pods" | head -n 1); fi
       for pod in $pods; do
         total=$((total + 1))
-        routes=$(kubectl get --raw "/api/v1/namespaces/$NS/pods/$ADMIN_SCHEME:$pod:$ADMIN_PORT/proxy/routes?size=1000" 2>/dev/null || true)
-        if [ -n "$routes" ] && ! echo "$routes" | grep -Eq "$other"; then ok=$((ok + 1)); else echo "$1: $pod serves routes of the other shape (or cannot be read)"; fi
+        # Every page: Kong answers at most 1000 routes and the path of the next page in "next".
+        page="/routes?size=1000"; clean=true; pages=0
+        while [ -n "$page" ] && [ "$pages" -lt 1000 ]; do
+          pages=$((pages + 1))
+          routes=$(kubectl get --raw "/api/v1/namespaces/$NS/pods/$ADMIN_SCHEME:$pod:$ADMIN_PORT/proxy$page" 2>/dev/null || true)
+          if [ -z "$routes" ] || echo "$routes" | grep -Eq "$other"; then clean=false; break; fi
+          # "next" may be a path or a URL, with "/" escaped as "\/": keep the path.
+          page=$(echo "$routes" | grep -Eo '"next" *: *"[^"]*"' | sed -E 's/^"next" *: *"(.*)"$/\\1/; s#\\\\/#/#g; s#^https?://[^/]*##' || true)
+        done
+        if [ "$clean" = true ] && [ -z "$page" ]; then ok=$((ok + 1)); else echo "$1: $pod serves routes of the other shape (or cannot be read)"; fi
       done
     fi
     if [ "$total" -gt 0 ] && [ "$ok" -eq "$total" ]; then echo "$1: the routes are all $3 routes ($ok of $total pods read)"; return 0; fi
