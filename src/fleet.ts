@@ -10,6 +10,7 @@ import * as path from 'path';
 import { Worker, isMainThread, parentPort, workerData } from 'worker_threads';
 import { PlanRefusedError, UnsafePlanError } from './errors';
 import { BackgroundWriter } from './render/BackgroundWriter';
+import { OutputFiles } from './render/files';
 import { MARKER, writeTree } from './render/write';
 import { InputError } from './spec/errors';
 import { loadSpec } from './spec/load';
@@ -60,13 +61,18 @@ function fromWire(e: WireError): Error {
   }
 }
 
+/** One spec loaded and rendered: its name (the output folder) and files. */
+function render(file: string): { name: string; files: OutputFiles } {
+  const spec = loadSpec(file);
+  return { name: spec.name, files: synthesize(spec).files };
+}
+
 /** Renders one spec into `staging/<name>/`. */
 function stage(file: string, staging: string): Outcome {
   try {
-    const spec = loadSpec(file);
-    const { files } = synthesize(spec);
-    writeTree(path.join(staging, spec.name), files);
-    return { file, name: spec.name, files: files.size };
+    const { name, files } = render(file);
+    writeTree(path.join(staging, name), files);
+    return { file, name, files: files.size };
   } catch (e) {
     return { file, error: toWire(e) };
   }
@@ -82,10 +88,9 @@ async function stageInBackground(files: readonly string[], staging: string): Pro
   try {
     for (const file of files) {
       try {
-        const spec = loadSpec(file);
-        const rendered = synthesize(spec).files;
-        await writer.write(path.join(staging, spec.name), rendered);
-        outcomes.push({ file, name: spec.name, files: rendered.size });
+        const { name, files: rendered } = render(file);
+        await writer.write(path.join(staging, name), rendered);
+        outcomes.push({ file, name, files: rendered.size });
       } catch (e) {
         outcomes.push({ file, error: toWire(e) });
         break;

@@ -120,7 +120,7 @@ check_routes() { # deployment selector shape [all]
           pages=$((pages + 1))
           routes=$(kubectl get --raw "/api/v1/namespaces/$NS/pods/$ADMIN_SCHEME:$pod:$ADMIN_PORT/proxy$page" 2>/dev/null || true)
           if [ -z "$routes" ] || echo "$routes" | grep -Eq "$other"; then clean=false; break; fi
-          # "next" may be a path or a URL, with "/" escaped as "\/": keep the path.
+          # "next" may be a path or a URL, with "/" escaped as "\\/": keep the path.
           page=$(echo "$routes" | grep -Eo '"next" *: *"[^"]*"' | sed -E 's/^"next" *: *"(.*)"$/\\1/; s#\\\\/#/#g; s#^https?://[^/]*##' || true)
         done
         if [ "$clean" = true ] && [ -z "$page" ]; then ok=$((ok + 1)); else echo "$1: $pod serves routes of the other shape (or cannot be read)"; fi

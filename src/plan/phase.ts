@@ -66,13 +66,12 @@ export function gateChecks(prev: InstallationState, next: InstallationState, rou
       const admin = next.services.find((s) => s.name === c.adminService);
       const discovered = next.gateways.filter((g) => admin && Object.keys(admin.selector).every((k) => g.selector[k] === admin.selector[k]));
       for (const g of discovered) checkGateway(g.name);
-      if (routes?.everyPod) {
-        for (const g of discovered.filter((x) => x.replicas > 0)) {
-          checks.push({ check: 'routes', deployment: g.name, selector: g.selector, shape: routes.shapeOf(c, g.flavor), everyPod: true });
+      if (routes) {
+        // DB-less: every running gateway Deployment; Postgres: one of them reads the shared routes.
+        const running = discovered.filter((g) => g.replicas > 0);
+        for (const g of routes.everyPod ? running : running.slice(0, 1)) {
+          checks.push({ check: 'routes', deployment: g.name, selector: g.selector, shape: routes.shapeOf(c, g.flavor), ...(routes.everyPod ? { everyPod: true } : {}) });
         }
-      } else if (routes) {
-        const writer = discovered.find((g) => g.replicas > 0);
-        if (writer) checks.push({ check: 'routes', deployment: writer.name, selector: writer.selector, shape: routes.shapeOf(c, writer.flavor) });
       }
     } else {
       checks.push({ check: 'scaled-down', deployment: c.name, selector: c.selector });
@@ -127,7 +126,7 @@ function estimateSeconds(prev: InstallationState, next: InstallationState): numb
   return seconds;
 }
 
-/** Postgres: the shape a controller writes once it detected its gateways' flavor (for the gate). */
+/** The shape a controller sends once it detected its gateways' flavor, and where its gate reads it back. */
 export function routeShapeOf(spec: ResolvedSpec): RouteShapeCheck | undefined {
   // Separate topology only; a DB-less gate can read the pods only when their admin API is reachable.
   if (!spec.controller || (spec.database === 'off' && !spec.gateway.adminReachable)) return undefined;

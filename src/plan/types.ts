@@ -84,7 +84,6 @@ export type GateCheck =
   | { readonly check: 'scaled-down'; readonly deployment: string; readonly selector: Labels }
   | { readonly check: 'endpoints'; readonly service: string; readonly selector: Labels }
   | { readonly check: 'removed'; readonly kind: 'Deployment' | 'Service'; readonly name: string }
-  /** Postgres: the routes stored in the database, read through a gateway, all have this shape. */
   /** Postgres: the stored routes, read through one pod. DB-less (`everyPod`): each pod's own configuration. */
   | { readonly check: 'routes'; readonly deployment: string; readonly selector: Labels; readonly shape: RouteShape; readonly everyPod?: boolean };
 

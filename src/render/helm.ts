@@ -51,8 +51,6 @@ export function phaseValues(spec: ResolvedSpec, plan: Plan, index: number): Phas
     const gates = formatFeatureGates(g.sidecarFeatureGates ?? {});
     if (gates !== formatFeatureGates(initialGw.sidecarFeatureGates ?? {})) set(values, ['ingressController', 'env', 'feature_gates'], gates ?? null);
   } else if (initialGw && !g) {
-    // The chart always renders its Deployment: hold it at 0 so a later upgrade cannot bring it back.
-    set(values, [...prefix, 'replicaCount'], 0);
     outside.push(`delete Deployment ${spec.gateway.deployment}`);
   }
   const c0 = plan.initial.controllers.find((x) => x.name === spec.controller?.deployment) as ControllerState | undefined;
@@ -64,7 +62,6 @@ export function phaseValues(spec: ResolvedSpec, plan: Plan, index: number): Phas
     if (gates !== formatFeatureGates(c0.featureGates)) set(values, ['controller', 'ingressController', 'env', 'feature_gates'], gates ?? null);
     if (c.updateStatus !== c0.updateStatus) set(values, ['controller', 'ingressController', 'env', 'update_status'], c.updateStatus);
   } else if (c0 && !c) {
-    set(values, ['controller', 'replicaCount'], 0);
     outside.push(`delete Deployment ${c0.name}`);
   }
   for (const x of state.gateways) if (x.stack === 'green') outside.push(`Deployment ${x.name} (green gateways)`);
