@@ -12,14 +12,14 @@ type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 
 const CHARTS = path.join(FIXTURES, 'kong-charts');
 
-function helmSpec(chart: 'kong' | 'ingress', values: Any | undefined, extra: Any = {}) {
+function helmSpec(chart: 'kong' | 'ingress', values: Any | undefined, extra: Any = {}, source: Any = {}) {
   const dir = tempDir();
   if (values) fs.writeFileSync(path.join(dir, 'values.yaml'), YAML.stringify(values));
   const text = YAML.stringify({
     apiVersion: 'kong-flavor-migrator/v1alpha1',
     kind: 'RouterFlavorMigration',
     metadata: { name: `${chart}-chart` },
-    spec: { to: 'expressions', ...extra, source: { helm: { chart, release: 'kong', namespace: 'kong', ...(values ? { values: 'values.yaml' } : {}) } } },
+    spec: { to: 'expressions', ...extra, source: { helm: { chart, release: 'kong', namespace: 'kong', ...(values ? { values: 'values.yaml' } : {}), ...source } } },
   });
   return specFromText(text, path.join(dir, 'spec.yaml'));
 }
@@ -137,7 +137,7 @@ describe('source.helm with the kong/ingress chart', () => {
 
 describe('source.helm with the kong/kong chart (sidecar)', () => {
   test('defaults: kong-kong, sidecar, DB-less, traditional; one rolling phase setting env.router_flavor', () => {
-    const spec = helmSpec('kong', undefined);
+    const spec = helmSpec('kong', undefined, {}, { version: '3.4.1' });
     expect(spec).toMatchObject({ topology: 'sidecar', database: 'off', from: 'traditional' });
     expect(spec.gateway).toMatchObject({ deployment: 'kong-kong', image: 'kong:3.9', proxyService: 'kong-kong-proxy', adminReachable: false });
     expect(spec.gateway.sidecar).toMatchObject({ container: 'ingress-controller', image: 'kong/kubernetes-ingress-controller:3.5' });
@@ -149,6 +149,6 @@ describe('source.helm with the kong/kong chart (sidecar)', () => {
   });
 
   test('fullnameOverride names the Deployment', () => {
-    expect(helmSpec('kong', { fullnameOverride: 'edge' }).gateway.deployment).toBe('edge');
+    expect(helmSpec('kong', { fullnameOverride: 'edge' }, {}, { version: '3.4.1' }).gateway.deployment).toBe('edge');
   });
 });

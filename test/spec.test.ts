@@ -23,11 +23,16 @@ describe('versions from images', () => {
     ['kong/kubernetes-ingress-controller:3.4', '3.4.0'],
     ['registry.example.com:5000/kong:3.7.1-ubuntu', '3.7.1'],
     ['kong:3.9@sha256:0123456789abcdef', '3.9.0'],
+    // Tags Kong's charts and images use: the chart strips -redhat; dates, distros and pre-releases are suffixes.
+    ['kong/kong-gateway:3.4.1-redhat', '3.4.1'],
+    ['kong/kong-gateway:3.10.0.2-20250101-ubuntu', '3.10.0.2'],
+    ['kong/kong-gateway:3.15.0.0-rc.5-distroless', '3.15.0'],
+    ['kong/kubernetes-ingress-controller:3.5.0-ubi9', '3.5.0'],
   ])('%s -> %s', (image, version) => {
     expect(formatVersion(versionFromImage(image)!)).toBe(version);
   });
 
-  test.each(['kong', 'kong:latest', 'kong:nightly', 'registry.example.com:5000/kong', 'kong:3.9-rc1'])('%s has no version', (image) => {
+  test.each(['kong', 'kong:latest', 'kong:nightly', 'registry.example.com:5000/kong', 'kong:3.9-custom', 'kong:3.9-rc1-mine'])('%s has no version', (image) => {
     expect(versionFromImage(image)).toBeUndefined();
   });
 

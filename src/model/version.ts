@@ -17,17 +17,23 @@ export interface Version {
 
 const VERSION_RE = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:\.(\d+))?(?:-([A-Za-z0-9._-]+))?$/;
 
-/** Image tag suffixes that name a base image, not a pre-release (`kong:3.9.1-ubuntu`). */
-const DISTRO_SUFFIX = /^(ubuntu|alpine|debian|rhel|amazonlinux|centos|bookworm|bullseye|jammy|noble|focal)([.-]?\d.*)?$/;
+/**
+ * Image tag suffixes that name a base image, a build date or a pre-release, not another
+ * version: `3.9.1-ubuntu`, `3.4.1-redhat` (the kong chart strips `-redhat` before comparing,
+ * `kong.effectiveVersion` in charts/kong/templates/_helpers.tpl), `3.10.0.2-20250101-ubuntu`,
+ * `3.15.0.0-rc.5-distroless`. Each `-`-separated part must be one of these.
+ */
+const SUFFIX_PART = /^(?:(?:ubuntu|alpine|debian|rhel|redhat|ubi|distroless|amazonlinux|al|centos|bookworm|bullseye|buster|jammy|noble|focal|slim|fips)(?:[.]?\d+(?:\.\d+)*)?|\d{8}(?:\d{4,6})?|(?:rc|beta|alpha|pre)(?:[.]?\d+)?)$/;
 
 /**
- * Parses `3`, `3.9`, `3.9.1`, `3.10.0.2` (an optional `v` prefix and a distro suffix such as
- * `-ubuntu` are allowed). Returns undefined for anything else (`latest`, `nightly`, `3.9-rc1`).
+ * Parses `3`, `3.9`, `3.9.1`, `3.10.0.2` (an optional `v` prefix and the suffixes above are
+ * allowed; a pre-release reads as its release). Returns undefined for anything else (`latest`,
+ * `nightly`, `3.9-custom`).
  */
 export function parseVersion(text: string): Version | undefined {
   const m = VERSION_RE.exec(text.trim());
   if (!m) return undefined;
-  if (m[5] !== undefined && !DISTRO_SUFFIX.test(m[5])) return undefined;
+  if (m[5] !== undefined && !m[5].split('-').every((part) => SUFFIX_PART.test(part))) return undefined;
   const num = (s: string | undefined) => (s === undefined ? 0 : Number(s));
   return { major: num(m[1]), minor: num(m[2]), patch: num(m[3]), build: num(m[4]), raw: text.trim() };
 }

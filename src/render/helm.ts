@@ -1,11 +1,18 @@
 /**
- * Helm output (`helm/values-NN-<slug>.yaml`): the values to add to the user's own for the
- * state after phase NN (`helm upgrade <release> <chart> -f values.yaml -f values-NN-<slug>.yaml`),
- * for the chart they run: `kong/kong` (`env.router_flavor`, `replicaCount`, `updateStrategy`,
- * `ingressController.env.feature_gates`) or `kong/ingress` (`gateway.*`, and the controller
- * restart through `controller.podAnnotations`). The phase's gate travels in `extraObjects`
- * as a `post-upgrade` hook, so `helm upgrade --wait` waits for it and fails with it.
- * What values cannot express (a green stack, a Service selector) is named in the file's header.
+ * Helm output (`helm/values-NN-<slug>.yaml`): the values to add to the release's own for the
+ * state after phase NN, for the chart it runs: `kong/kong` (`env.router_flavor`,
+ * `replicaCount`, `updateStrategy`, `ingressController.env.feature_gates`) or `kong/ingress`
+ * (`gateway.*`, and the controller restart through `controller.podAnnotations`). With gateway
+ * discovery as two kong/kong releases, each release gets its own files
+ * (`helm/<release>/values-NN-<slug>.yaml`), written for the phases that change it. The phase's
+ * gate travels in `extraObjects` as a `post-upgrade` hook of the last release the phase
+ * upgrades, so `helm upgrade --wait` waits for it and fails with it. What values cannot
+ * express (a green stack, a Service selector) is named in the file's header.
+ *
+ * Every command pins the chart version (without `--version`, Helm takes the newest chart in the
+ * local repository cache, and a chart bump changes pod-template labels and restarts pods) and
+ * starts from `helm get values` (the release's values as installed, `--set` included), and every
+ * phase can be rolled back with `helm rollback` to the revision noted before it.
  */
 import { App, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
@@ -13,8 +20,8 @@ import { FlavorGate } from '../constructs/FlavorGate';
 import { objectName } from '../constructs/names';
 import { formatFeatureGates } from '../model/featureGates';
 import { RESTART_ANNOTATION } from '../plan/state';
-import { ControllerState, GatewayState, Plan } from '../plan/types';
-import { ResolvedSpec } from '../spec/types';
+import { ControllerState, GatewayState, Phase, Plan } from '../plan/types';
+import { HelmRelease, ResolvedSpec } from '../spec/types';
 import { OutputFiles } from './files';
 import { chartObjects } from './manifests';
 
@@ -27,40 +34,74 @@ function set(values: Values, keys: readonly string[], value: unknown): void {
   cur[keys[keys.length - 1]] = value;
 }
 
+/** A release the plan upgrades, and where in its values the gateway's and controller's keys go. */
+export interface ReleaseTarget {
+  readonly release: HelmRelease;
+  /** Key prefix of the gateway Deployment's values, if this release runs it. */
+  readonly gateway?: readonly string[];
+  /** Key prefix of the controller Deployment's values, if this release runs it (not as a sidecar). */
+  readonly controller?: readonly string[];
+  /** Where the release's `extraObjects` live. */
+  readonly extraObjects: readonly string[];
+  /** The values file of phase `id` for this release. */
+  readonly file: (id: string) => string;
+}
+
+/** The releases of a Helm source, gateways' first. */
+export function releaseTargets(spec: ResolvedSpec): ReleaseTarget[] {
+  const h = spec.helm!;
+  const single = (id: string) => `helm/values-${id}.yaml`;
+  if (h.controllerRelease) {
+    const c = h.controllerRelease;
+    return [
+      { release: h, gateway: [], extraObjects: ['extraObjects'], file: (id) => `helm/${h.release}/values-${id}.yaml` },
+      { release: c, controller: [], extraObjects: ['extraObjects'], file: (id) => `helm/${c.release}/values-${id}.yaml` },
+    ];
+  }
+  if (h.chart === 'ingress') return [{ release: h, gateway: ['gateway'], controller: ['controller'], extraObjects: ['controller', 'extraObjects'], file: single }];
+  return [{ release: h, gateway: [], extraObjects: ['extraObjects'], file: single }];
+}
+
 export interface PhaseValues {
-  readonly values: Values;
+  /** The values of each release (by release name) for the state after the phase. */
+  readonly values: ReadonlyMap<string, Values>;
   /** Changes of the phase that chart values cannot express (applied from phases/ instead). */
   readonly outside: string[];
 }
 
-/** The values for the state after phase `index`, relative to the user's own values. */
+/** The values for the state after phase `index`, relative to the releases' own values. */
 export function phaseValues(spec: ResolvedSpec, plan: Plan, index: number): PhaseValues {
-  const chart = spec.helm!.chart;
+  const targets = releaseTargets(spec);
   const state = plan.phases[index].state;
-  const values: Values = {};
+  const out = new Map<string, Values>(targets.map((t) => [t.release.release, {}]));
   const outside: string[] = [];
+  const gwTarget = targets.find((t) => t.gateway)!;
+  const ctrlTarget = targets.find((t) => t.controller);
+  const gwValues = out.get(gwTarget.release.release)!;
+  const gp = gwTarget.gateway!;
   const initialGw: GatewayState | undefined = plan.initial.gateways.find((x) => x.name === spec.gateway.deployment);
   const g = state.gateways.find((x) => x.name === spec.gateway.deployment);
-  const prefix = chart === 'ingress' ? ['gateway'] : [];
   if (initialGw && g) {
-    if (g.flavor !== initialGw.flavor) set(values, [...prefix, 'env', 'router_flavor'], g.flavor);
-    if (g.replicas !== initialGw.replicas) set(values, [...prefix, 'replicaCount'], g.replicas);
+    if (g.flavor !== initialGw.flavor) set(gwValues, [...gp, 'env', 'router_flavor'], g.flavor);
+    if (g.replicas !== initialGw.replicas) set(gwValues, [...gp, 'replicaCount'], g.replicas);
     if (g.maxSurge !== initialGw.maxSurge || g.maxUnavailable !== initialGw.maxUnavailable) {
-      set(values, [...prefix, 'updateStrategy'], { type: 'RollingUpdate', rollingUpdate: { maxSurge: g.maxSurge, maxUnavailable: g.maxUnavailable } });
+      set(gwValues, [...gp, 'updateStrategy'], { type: 'RollingUpdate', rollingUpdate: { maxSurge: g.maxSurge, maxUnavailable: g.maxUnavailable } });
     }
     const gates = formatFeatureGates(g.sidecarFeatureGates ?? {});
-    if (gates !== formatFeatureGates(initialGw.sidecarFeatureGates ?? {})) set(values, ['ingressController', 'env', 'feature_gates'], gates ?? null);
+    if (gates !== formatFeatureGates(initialGw.sidecarFeatureGates ?? {})) set(gwValues, ['ingressController', 'env', 'feature_gates'], gates ?? null);
   } else if (initialGw && !g) {
     outside.push(`delete Deployment ${spec.gateway.deployment}`);
   }
   const c0 = plan.initial.controllers.find((x) => x.name === spec.controller?.deployment) as ControllerState | undefined;
   const c = state.controllers.find((x) => x.name === spec.controller?.deployment);
-  if (c0 && c) {
-    if (c.restartFor !== c0.restartFor && c.restartFor) set(values, ['controller', 'podAnnotations', RESTART_ANNOTATION], c.restartFor);
-    if (c.replicas !== c0.replicas) set(values, ['controller', 'replicaCount'], c.replicas);
+  if (c0 && c && ctrlTarget) {
+    const cv = out.get(ctrlTarget.release.release)!;
+    const cp = ctrlTarget.controller!;
+    if (c.restartFor !== c0.restartFor && c.restartFor) set(cv, [...cp, 'podAnnotations', RESTART_ANNOTATION], c.restartFor);
+    if (c.replicas !== c0.replicas) set(cv, [...cp, 'replicaCount'], c.replicas);
     const gates = formatFeatureGates(c.featureGates);
-    if (gates !== formatFeatureGates(c0.featureGates)) set(values, ['controller', 'ingressController', 'env', 'feature_gates'], gates ?? null);
-    if (c.updateStatus !== c0.updateStatus) set(values, ['controller', 'ingressController', 'env', 'update_status'], c.updateStatus);
+    if (gates !== formatFeatureGates(c0.featureGates)) set(cv, [...cp, 'ingressController', 'env', 'feature_gates'], gates ?? null);
+    if (c.updateStatus !== c0.updateStatus) set(cv, [...cp, 'ingressController', 'env', 'update_status'], c.updateStatus);
   } else if (c0 && !c) {
     outside.push(`delete Deployment ${c0.name}`);
   }
@@ -71,39 +112,109 @@ export function phaseValues(spec: ResolvedSpec, plan: Plan, index: number): Phas
     if (!before) outside.push(`Service ${s.name}`);
     else if (JSON.stringify(before.selector) !== JSON.stringify(s.selector)) outside.push(`selector of Service ${s.name}`);
   }
-  return { values, outside: [...new Set(outside)] };
+  return { values: out, outside: [...new Set(outside)] };
+}
+
+/**
+ * The releases phase `index` upgrades: those whose values change in it. With one release, that
+ * release in every phase (its file holds the whole change so far, and carries the gate).
+ */
+export function upgradedReleases(spec: ResolvedSpec, plan: Plan, index: number): ReleaseTarget[] {
+  const targets = releaseTargets(spec);
+  if (targets.length === 1) return targets;
+  const now = phaseValues(spec, plan, index).values;
+  const before = index === 0 ? undefined : phaseValues(spec, plan, index - 1).values;
+  return targets.filter((t) => JSON.stringify(now.get(t.release.release)) !== JSON.stringify(before?.get(t.release.release) ?? {}));
+}
+
+/** A shell variable name for a release (`kong-gw` -> `KONG_GW`). */
+const shellName = (release: string) => release.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+
+/** The file `helm get values` writes the release's values into before phase 01. */
+export const valuesBeforeFile = (r: HelmRelease) => `${r.release}-values-before.yaml`;
+
+/** `--version X`, or the chart version read from the release when the spec does not give it. */
+const versionFlag = (r: HelmRelease) => `--version ${r.version ?? `"$CHART_${shellName(r.release)}"`}`;
+
+/** Reads the chart version a release runs, for specs that do not give it (`helm list` prints CHART as `<chart>-<version>`). */
+const readChartVersion = (r: HelmRelease) =>
+  `CHART_${shellName(r.release)}=$(helm list -n ${r.namespace} --filter '^${r.release}$' -o yaml | sed -n 's/^ *chart: ${r.chart}-//p')`;
+
+/** Seconds Helm waits: the gate's timeout and two minutes for the rollout before it. */
+const helmTimeout = (phase: Phase) => `${phase.gate.timeoutSeconds + 120}s`;
+
+/** `helm upgrade` of one release to the values of one phase, pinned and starting from the release's own values. */
+export function helmUpgrade(t: ReleaseTarget, phase: Phase): string {
+  const r = t.release;
+  return `helm upgrade ${r.release} kong/${r.chart} ${versionFlag(r)} -n ${r.namespace} -f ${valuesBeforeFile(r)} -f ${t.file(phase.id)} --wait --timeout ${helmTimeout(phase)}`;
+}
+
+/** The Helm commands of a phase, for the runbook. */
+export interface HelmPhaseCommands {
+  /** Run once before phase 01: save each release's values as installed. */
+  readonly before: readonly string[];
+  /** Note the revisions to roll back to, then upgrade. */
+  readonly apply: readonly string[];
+  /** Back to the revisions noted before the phase. */
+  readonly rollback: readonly string[];
+  /** The releases this phase upgrades (none: the phase is delivered from phases/ only). */
+  readonly releases: readonly string[];
+}
+
+export function helmPhaseCommands(spec: ResolvedSpec, plan: Plan, index: number): HelmPhaseCommands {
+  const phase = plan.phases[index];
+  const targets = upgradedReleases(spec, plan, index);
+  const rev = (r: HelmRelease) => `REV_${shellName(r.release)}_${phase.id.slice(0, 2)}`;
+  return {
+    before: releaseTargets(spec).map((t) => `helm get values ${t.release.release} -n ${t.release.namespace} -o yaml > ${valuesBeforeFile(t.release)}`),
+    apply: [
+      ...targets.filter((t) => t.release.version === undefined).map((t) => readChartVersion(t.release)),
+      ...targets.map((t) => `${rev(t.release)}=$(helm history ${t.release.release} -n ${t.release.namespace} --max 1 | awk 'NR==2 {print $1}'); echo "phase ${phase.id.slice(0, 2)} rolls ${t.release.release} back to revision $${rev(t.release)}"`),
+      ...targets.map((t) => helmUpgrade(t, phase)),
+    ],
+    rollback: [...targets]
+      .reverse()
+      .map((t) => `helm rollback ${t.release.release} "$${rev(t.release)}" -n ${t.release.namespace} --wait --timeout ${helmTimeout(phase)}`),
+    releases: targets.map((t) => t.release.release),
+  };
 }
 
 export function addHelmFiles(out: OutputFiles, spec: ResolvedSpec, plan: Plan, app: App): void {
   if (!spec.helm || plan.phases.length === 0) return;
-  const h = spec.helm;
   plan.phases.forEach((phase, i) => {
     const { values, outside } = phaseValues(spec, plan, i);
-    const header = [
-      `Phase ${phase.id}: ${phase.title}.`,
-      `helm upgrade ${h.release} kong/${h.chart} -n ${h.namespace} -f ${h.values ?? 'values.yaml'} -f helm/values-${phase.id}.yaml --wait --timeout ${phase.gate.timeoutSeconds + 120}s`,
-    ];
-    if (outside.length > 0) {
-      header.push(
-        `Chart values cannot express: ${outside.join(', ')}.`,
-        `Apply phases/${phase.id}/ with kubectl for those (its gate Job included); these values keep the release in line with it.`,
-      );
-    } else if (phase.gate.checks.length > 0) {
-      // The gate rides along as a post-upgrade hook: `helm upgrade --wait` fails if it fails.
-      const chart = new Chart(app, `helm-hooks-${phase.id}`, { disableResourceNameHashes: true });
-      new FlavorGate(chart, 'Gate', {
-        spec,
-        name: objectName(plan.name, 'gate', phase.id.slice(0, 2)),
-        phaseId: phase.id,
-        checks: phase.gate.checks,
-        timeoutSeconds: phase.gate.timeoutSeconds,
-        helmHook: 'post-upgrade',
-      });
-      // Helm replaces lists: the release's own extra objects go first, or the upgrade would delete them.
-      set(values, h.chart === 'ingress' ? ['controller', 'extraObjects'] : ['extraObjects'], [...(h.extraObjects ?? []), ...chartObjects(chart)]);
-    }
-    const doc = new YAML.Document(values, { version: '1.1' });
-    doc.commentBefore = header.map((l) => ` ${l}`).join('\n');
-    out.add(`helm/values-${phase.id}.yaml`, doc.toString({ lineWidth: 0, minContentWidth: 0 }));
+    const upgraded = upgradedReleases(spec, plan, i);
+    upgraded.forEach((t, n) => {
+      const own = values.get(t.release.release)!;
+      const header = [
+        `Phase ${phase.id}: ${phase.title}.`,
+        `Start from the release's values as installed (once, before phase 01): helm get values ${t.release.release} -n ${t.release.namespace} -o yaml > ${valuesBeforeFile(t.release)}`,
+        ...(t.release.version === undefined ? [readChartVersion(t.release)] : []),
+        helmUpgrade(t, phase),
+      ];
+      const last = n === upgraded.length - 1;
+      if (outside.length > 0) {
+        header.push(
+          `Chart values cannot express: ${outside.join(', ')}.`,
+          `Apply phases/${phase.id}/ with kubectl for those (its gate Job included); these values keep the release in line with it.`,
+        );
+      } else if (last && phase.gate.checks.length > 0) {
+        // The gate rides along as a post-upgrade hook: `helm upgrade --wait` fails if it fails.
+        const chart = new Chart(app, `helm-hooks-${phase.id}`, { disableResourceNameHashes: true });
+        new FlavorGate(chart, 'Gate', {
+          spec,
+          name: objectName(plan.name, 'gate', phase.id.slice(0, 2)),
+          phaseId: phase.id,
+          checks: phase.gate.checks,
+          timeoutSeconds: phase.gate.timeoutSeconds,
+          helmHook: 'post-upgrade',
+        });
+        // Helm replaces lists: the release's own extra objects go first, or the upgrade would delete them.
+        set(own, t.extraObjects, [...(t.release.extraObjects ?? []), ...chartObjects(chart)]);
+      }
+      const doc = new YAML.Document(own, { version: '1.1' });
+      doc.commentBefore = header.map((l) => ` ${l}`).join('\n');
+      out.add(t.file(phase.id), doc.toString({ lineWidth: 0, minContentWidth: 0 }));
+    });
   });
 }

@@ -8,6 +8,7 @@ import { Phase, Plan } from '../plan/types';
 import { ResolvedSpec } from '../spec/types';
 import { objectName } from '../constructs/names';
 import { wavesLayout } from '../constructs/WavesChart';
+import { helmPhaseCommands } from './helm';
 
 const minutes = (s: number) => (s < 90 ? `${s} s` : `${Math.round(s / 60)} min`);
 
@@ -31,19 +32,30 @@ function diagram(plan: Plan): string[] {
   return lines;
 }
 
-function helmCommands(spec: ResolvedSpec, phase: Phase): string[] {
-  const h = spec.helm;
-  if (!h) return [];
-  const values = h.values ?? 'values.yaml';
+function helmCommands(spec: ResolvedSpec, plan: Plan, index: number): string[] {
+  if (!spec.helm) return [];
+  const phase = plan.phases[index];
+  const c = helmPhaseCommands(spec, plan, index);
+  if (c.releases.length === 0) {
+    return ['', `**Helm**: this phase changes nothing the charts' values express; apply \`phases/${phase.id}/\` with kubectl as above.`];
+  }
   return [
     '',
-    `**Helm** (each phase's file holds the whole change so far, on top of your own values; the header says what values cannot express, to apply from \`phases/${phase.id}/\` instead):`,
+    `**Helm** (each phase's file holds the whole change so far, on top of the release's values as installed; the chart version is pinned; the header says what values cannot express, to apply from \`phases/${phase.id}/\` instead):`,
     '',
     '```sh',
-    `helm upgrade ${h.release} kong/${h.chart} -n ${h.namespace} -f ${values} -f helm/values-${phase.id}.yaml --wait --timeout ${phase.gate.timeoutSeconds + 120}s`,
+    ...(index === 0 ? ['# once, before phase 01: the values each release runs with, --set included', ...c.before] : []),
+    ...c.apply,
     '```',
     '',
-    'The gate runs as a `post-upgrade` hook (`extraObjects`): the upgrade fails if the gate fails.',
+    'The gate runs as a `post-upgrade` hook (`extraObjects`): the upgrade fails if the gate fails. To roll back with Helm (to the revision noted above; Helm runs no gate on rollback, so watch the rollout):',
+    '',
+    '```sh',
+    ...c.rollback,
+    ...[...new Set(phase.changes.filter((x) => x.kind === 'Deployment').map((x) => x.name))].map(
+      (name) => `kubectl -n ${spec.namespace} rollout status deployment/${name} --timeout=${phase.gate.timeoutSeconds}s`,
+    ),
+    '```',
   ];
 }
 
@@ -77,7 +89,7 @@ function phaseSection(spec: ResolvedSpec, plan: Plan, phase: Phase, index: numbe
     `kubectl -n ${ns} wait --for=condition=complete job/${gate} --timeout=${phase.gate.timeoutSeconds + 60}s`,
     `kubectl -n ${ns} logs job/${gate}`,
     '```',
-    ...helmCommands(spec, phase),
+    ...helmCommands(spec, plan, index),
     '',
     `**git + Argo CD** (app-per-phase): commit \`argocd/app-per-phase/${phase.id}.yaml\` (the Application \`${objectName('kong-flavor', spec.name)}\` now syncs \`phases/${phase.id}\`), then \`argocd app wait ${objectName('kong-flavor', spec.name)} --health --timeout ${phase.gate.timeoutSeconds + 60}\`.`,
     '',

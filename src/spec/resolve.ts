@@ -43,7 +43,9 @@ export interface SourceFacts {
     readonly adminScheme?: 'http' | 'https';
     readonly adminReachable?: boolean;
     readonly selector?: Record<string, string>;
-    readonly sidecar?: { container?: string; image?: string; version?: string; featureGates?: string };
+    readonly sidecar?: { container?: string; image?: string; version?: string; featureGates?: string; imageOrigin?: string };
+    /** Where the image (and so the version) was read, for messages: "image.tag in values.yaml (Deployment kong-gateway)". */
+    readonly imageOrigin?: string;
   };
   readonly controller?: {
     readonly deployment?: string;
@@ -55,6 +57,9 @@ export interface SourceFacts {
     readonly featureGates?: string;
     readonly webhookService?: string;
     readonly selector?: Record<string, string>;
+    readonly imageOrigin?: string;
+    /** The controller syncs its configuration to Konnect (`CONTROLLER_KONNECT_SYNC_ENABLED`). */
+    readonly konnectSync?: boolean;
   };
   /** The user's objects, when the source has them (manifests; chart values are modelled). */
   readonly base?: BaseObjects;
@@ -69,25 +74,31 @@ function versionOf(
   path: string,
   image: string | undefined,
   version: string | undefined,
+  origin?: string,
 ): Version | undefined {
+  // A value the user did not write says where it was read, so the fix is findable.
+  const from = origin ? ` (read from ${origin})` : '';
   if (version !== undefined) {
     const v = parseVersion(version);
-    if (!v) problems.push({ path: `${path}.version`, message: `"${version}" is not a version; write it as "3.9.1" (Kong Enterprise: "3.10.0.2")` });
+    if (!v) problems.push({ path: `${path}.version`, message: `"${version}"${from} is not a version; write it as "3.9.1" (Kong Enterprise: "3.10.0.2")` });
     return v;
   }
   if (image === undefined) {
-    problems.push({ path: `${path}.image`, message: 'required (or give version), unless spec.source tells it' });
+    problems.push({ path: `${path}.image`, message: `required (or give version), unless spec.source tells it${from}` });
     return undefined;
   }
   const tag = imageTag(image);
   const v = tag === undefined ? undefined : parseVersion(tag);
   if (!v) {
     const what = tag === undefined ? 'has no tag' : `has tag "${tag}", which is not a version`;
-    problems.push({ path: `${path}.version`, message: `image "${image}" ${what}; add ${path}.version (e.g. "3.9.1")` });
+    problems.push({ path: `${path}.version`, message: `image "${image}"${from} ${what}; add ${path}.version (e.g. "3.9.1")` });
   }
   return v;
 }
 
+/** Where a fact came from when the spec did not give it: the source's note, else nothing. */
+const originOf = (explicit: { image?: string; version?: string } | undefined, origin: string | undefined) =>
+  explicit?.image !== undefined || explicit?.version !== undefined ? undefined : origin;
 
 /**
  * Resolves a validated spec against the facts of its source. Throws `InputError` listing
@@ -143,7 +154,8 @@ export function resolveSpec(input: MigrationSpecInput, facts: SourceFacts = {}):
   const g = s.gateway ?? {};
   const fg = facts.gateway ?? {};
   const gwImage = pick('spec.gateway.image', g.image, fg.image);
-  const gwVersion = versionOf(problems, 'spec.gateway', gwImage, pick('spec.gateway.version', g.version, fg.version));
+  const gwOrigin = originOf(g, fg.imageOrigin);
+  const gwVersion = versionOf(problems, 'spec.gateway', gwImage, pick('spec.gateway.version', g.version, fg.version), gwOrigin);
   const replicas = pick('spec.gateway.replicas', g.replicas, fg.replicas, DEFAULTS.gateway.replicas)!;
   const maxSurge = pick<IntOrPercent>('spec.gateway.maxSurge', g.maxSurge as IntOrPercent | undefined, fg.maxSurge, DEFAULTS.gateway.maxSurge)!;
   const maxUnavailable = pick<IntOrPercent>(
@@ -179,7 +191,7 @@ export function resolveSpec(input: MigrationSpecInput, facts: SourceFacts = {}):
     const sc = g.sidecar ?? {};
     const fsc = fg.sidecar ?? {};
     const image = pick('spec.gateway.sidecar.image', sc.image, fsc.image);
-    const version = versionOf(problems, 'spec.gateway.sidecar', image, pick('spec.gateway.sidecar.version', sc.version, fsc.version));
+    const version = versionOf(problems, 'spec.gateway.sidecar', image, pick('spec.gateway.sidecar.version', sc.version, fsc.version), originOf(sc, fsc.imageOrigin));
     if (version) {
       sidecar = {
         container: pick('spec.gateway.sidecar.container', sc.container, fsc.container, DEFAULTS.controller.container)!,
@@ -196,7 +208,7 @@ export function resolveSpec(input: MigrationSpecInput, facts: SourceFacts = {}):
     const c = s.controller ?? {};
     const fc = facts.controller ?? {};
     const image = pick('spec.controller.image', c.image, fc.image);
-    const version = versionOf(problems, 'spec.controller', image, pick('spec.controller.version', c.version, fc.version));
+    const version = versionOf(problems, 'spec.controller', image, pick('spec.controller.version', c.version, fc.version), originOf(c, fc.imageOrigin));
     const deployment = pick('spec.controller.deployment', c.deployment, fc.deployment, DEFAULTS.controller.deployment)!;
     if (version) {
       controller = {
@@ -226,9 +238,11 @@ export function resolveSpec(input: MigrationSpecInput, facts: SourceFacts = {}):
   const newestOfLine = gwVersion && gwVersion.raw.split(/[-.]/).filter((p) => /^\d+$/.test(p)).length === 2 ? { ...gwVersion, patch: Number.MAX_SAFE_INTEGER } : gwVersion;
   if (kic && gwVersion && newestOfLine && !kicSupportsKong(kic, newestOfLine)) {
     const at = controller ? 'spec.controller.version' : 'spec.gateway.sidecar.version';
+    const kicOrigin = controller ? originOf(s.controller, facts.controller?.imageOrigin) : originOf(s.gateway?.sidecar, facts.gateway?.sidecar?.imageOrigin);
+    const read = (origin: string | undefined) => (origin ? `, read from ${origin}` : '');
     problems.push({
       path: 'spec.gateway.version',
-      message: `KIC ${kic.raw} (${at}) supports Kong >= ${MIN_KONG_FOR_KIC3} only and refuses to start with Kong ${gwVersion.raw}; upgrade Kong first`,
+      message: `KIC ${kic.raw} (${at}${read(kicOrigin)}) supports Kong >= ${MIN_KONG_FOR_KIC3} only and refuses to start with Kong ${gwVersion.raw}${gwOrigin ? ` (${gwOrigin})` : ''}; upgrade Kong first`,
     });
   }
 
@@ -302,7 +316,12 @@ export function resolveSpec(input: MigrationSpecInput, facts: SourceFacts = {}):
         project: argo.project ?? DEFAULTS.output.argocd.project,
       },
     },
-    helm: facts.helm,
+    // One namespace everywhere: a release given without one is in the plan's namespace.
+    helm: facts.helm && {
+      ...facts.helm,
+      namespace: facts.helm.namespace || namespace,
+      ...(facts.helm.controllerRelease ? { controllerRelease: { ...facts.helm.controllerRelease, namespace: facts.helm.controllerRelease.namespace || namespace } } : {}),
+    },
     inferred,
     warnings: [...(facts.warnings ?? [])],
   };

@@ -88,13 +88,17 @@ export const HelmSourceSchema = z.strictObject({
   chart: z.enum(['kong', 'ingress']),
   release: dnsLabel('a release name'),
   namespace: dnsLabel('a namespace').optional(),
-  values: z.string().min(1).optional(),
+  /** A values file, or several merged in order (`-f a -f b`). */
+  values: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+  /** The chart version the release runs (`helm list`: CHART `ingress-0.14.0` -> `0.14.0`). */
+  version: versionText.optional(),
 });
 
 export const SourceSchema = z
   .strictObject({
     manifests: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
-    helm: HelmSourceSchema.optional(),
+    /** One release, or two kong/kong releases (gateway discovery: the gateways' and the controller's). */
+    helm: z.union([HelmSourceSchema, z.array(HelmSourceSchema).min(1).max(2)]).optional(),
   })
   .refine((s) => !(s.manifests && s.helm), { message: 'give either manifests or helm, not both' })
   .refine((s) => s.manifests || s.helm, { message: 'give manifests (file, files or folder) or helm' });

@@ -103,17 +103,29 @@ export interface BaseObjects {
   readonly all: readonly KubeObject[];
 }
 
-export interface HelmSource {
+/** One Helm release of a Kong chart. */
+export interface HelmRelease {
   readonly chart: 'kong' | 'ingress';
   readonly release: string;
+  /** The release's namespace (`helm -n`); the plan's namespace when the spec gives none. */
   readonly namespace: string;
-  /** Path of the user's values file, relative to the spec. */
-  readonly values?: string;
+  /** What its Deployments run: `both` for kong/ingress, and for kong/kong with the controller as a sidecar. */
+  readonly runs: 'gateway' | 'controller' | 'both';
+  /** Paths of the user's values files, relative to the spec. */
+  readonly values?: readonly string[];
+  /** The chart version the release runs (`spec.source.helm.version`), pinned in every helm command. */
+  readonly version?: string;
   /**
    * The release's own `extraObjects` (`controller.extraObjects` for kong/ingress): a phase
    * that adds its gate there repeats them, since Helm replaces lists rather than merging.
    */
   readonly extraObjects?: readonly unknown[];
+}
+
+/** The release that runs the gateways, and with gateway discovery as two releases, the controller's. */
+export interface HelmSource extends HelmRelease {
+  /** Gateway discovery as two kong/kong releases: the release that runs the controller. */
+  readonly controllerRelease?: HelmRelease;
 }
 
 export interface ResolvedSpec {
