@@ -7,7 +7,7 @@ import { verifyNaive, verifyPlan, verifyRollbacks } from './verify';
 import { PlanRefusedError, UnsafePlanError } from './errors';
 import { planMigration } from './plan/planner';
 import { initialState } from './plan/state';
-import { Plan, Verdict } from './plan/types';
+import { Plan, RuledOut, Verdict } from './plan/types';
 import { ResolvedSpec } from './spec/types';
 
 /**
@@ -35,11 +35,20 @@ export function checkedPlan(spec: ResolvedSpec, plan: Plan): Plan {
 
 const STRATEGY_ORDER = ['rolling', 'blue-green', 'maintenance'] as const;
 
+/** Why the verifier rejected a plan: each violation with its shortest trace. */
+function rejection(verdict: Verdict): string {
+  return `the verifier rejected it: ${verdict.violations
+    .map((v) => `${v.invariant}: ${v.message}${v.trace.length ? ` (counterexample: ${v.trace.join('; ')})` : ''}`)
+    .join('; ')}`;
+}
+
 /**
  * The plan for a spec, verified (what `plan` and `synth` output). With `strategy: auto`, a
  * plan the verifier rejects gives way to the next strategy the planner allows, and the plan
- * says why: the rules choose, the verifier judges. Throws `PlanRefusedError` (no plan) or the
- * first plan's `UnsafePlanError` when no strategy verifies.
+ * says why: the rules choose, the verifier judges. When none is left, that is "no plan without
+ * downtime" (`PlanRefusedError`, exit 3) listing each strategy once with why it was ruled out
+ * (the verifier's counterexample, or the planner's rule). A strategy asked for by name throws
+ * the verifier's `UnsafePlanError` (exit 4).
  */
 export function verifiedPlan(spec: ResolvedSpec): Plan {
   const result = planMigration(spec);
@@ -49,22 +58,39 @@ export function verifiedPlan(spec: ResolvedSpec): Plan {
     return checkedPlan(spec, first);
   } catch (e) {
     if (!(e instanceof UnsafePlanError) || spec.strategy !== 'auto' || first.strategy === 'none') throw e;
-    const rejected = `the verifier rejected it: ${e.verdict.violations.map((v) => `${v.invariant}: ${v.message}`).join('; ')}`;
+    const rejected = rejection(e.verdict);
+    const ruledOut = new Map<RuledOut['strategy'], string>([[first.strategy, rejected]]);
     for (const next of STRATEGY_ORDER.slice(STRATEGY_ORDER.indexOf(first.strategy) + 1)) {
       const alternative = planMigration({ ...spec, strategy: next });
-      if (alternative.kind !== 'plan') continue;
+      if (alternative.kind !== 'plan') {
+        for (const r of alternative.ruledOut) if (!ruledOut.has(r.strategy)) ruledOut.set(r.strategy, r.reason);
+        continue;
+      }
       try {
         const plan = checkedPlan(spec, alternative.plan);
         return {
           ...plan,
-          reasons: [`${first.strategy} was planned first, but ${rejected}`, ...plan.reasons],
+          reasons: [`${first.strategy} was planned first, but ${rejected}`, ...plan.reasons.filter((r) => !r.startsWith('in place is unsafe'))],
           ruledOut: [...plan.ruledOut.filter((r) => r.strategy !== first.strategy), { strategy: first.strategy, reason: rejected }],
         };
       } catch (again) {
         if (!(again instanceof UnsafePlanError)) throw again;
+        ruledOut.set(next, rejection(again.verdict));
       }
     }
-    throw e;
+    for (const r of first.ruledOut) if (!ruledOut.has(r.strategy)) ruledOut.set(r.strategy, r.reason);
+    throw new PlanRefusedError({
+      kind: 'refused',
+      name: spec.name,
+      from: spec.from,
+      to: spec.to,
+      reasons: [
+        spec.allowDowntime
+          ? `no strategy passes the verifier for ${spec.from} -> ${spec.to} here`
+          : `no plan without downtime exists for ${spec.from} -> ${spec.to} here; set allowDowntime: true for a maintenance window`,
+      ],
+      ruledOut: STRATEGY_ORDER.filter((x) => ruledOut.has(x)).map((strategy) => ({ strategy, reason: ruledOut.get(strategy)! })),
+    });
   }
 }
 

@@ -1,0 +1,256 @@
+/**
+ * The Helm reader on what real releases hold: the images the chart version renders, the ways
+ * values pin images, one namespace, split releases, hybrid mode, wrong-chart values, and the
+ * pinned helm commands of the output.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { PlanRefusedError } from '../src/errors';
+import { chartDefaults, newestChartVersion } from '../src/spec/source/chartDefaults';
+import { INGRESS_CHART_RELEASES, KONG_CHART_RELEASES } from '../src/spec/source/chartReleases';
+import { InputError } from '../src/spec/errors';
+import { specFromText } from '../src/spec/load';
+import { synthesize } from '../src/synth';
+import { verifiedPlan } from '../src/verification';
+import { tempDir } from './helpers';
+
+type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** A spec reading `helm` (one release or a list) with values files written from `values`. */
+function helmSpec(helm: Any | Any[], values: Record<string, unknown> = {}, spec: Any = {}) {
+  const dir = tempDir();
+  for (const [file, v] of Object.entries(values)) fs.writeFileSync(path.join(dir, file), typeof v === 'string' ? v : YAML.stringify(v));
+  const text = YAML.stringify({
+    apiVersion: 'kong-flavor-migrator/v1alpha1',
+    kind: 'RouterFlavorMigration',
+    metadata: { name: 'helm-release' },
+    spec: { to: 'expressions', ...spec, source: { helm } },
+  });
+  return specFromText(text, path.join(dir, 'spec.yaml'));
+}
+
+function inputErrorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof InputError) return e.message;
+    throw e;
+  }
+  throw new Error('expected an input error');
+}
+
+function refusalOf(fn: () => unknown): PlanRefusedError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof PlanRefusedError) return e;
+    throw e;
+  }
+  throw new Error('expected a refusal');
+}
+
+const ingress = (values?: string, extra: Any = {}) => ({ chart: 'ingress', release: 'kong', namespace: 'kong', ...(values ? { values } : {}), ...extra });
+const kong = (values?: string, extra: Any = {}) => ({ chart: 'kong', release: 'kong', namespace: 'kong', ...(values ? { values } : {}), ...extra });
+
+describe('chart versions: the images each release renders', () => {
+  test('the table covers every kong/ingress release and the kong chart each packages (Chart.lock)', () => {
+    expect(INGRESS_CHART_RELEASES.map((r) => r.version)).toContain('0.14.0');
+    for (const r of INGRESS_CHART_RELEASES) expect(KONG_CHART_RELEASES.some((k) => k.version === r.kong)).toBe(true);
+    expect(chartDefaults('ingress', '0.14.0')!.kong.version).toBe('2.41.0');
+    expect(chartDefaults('ingress', '0.24.0')!.kong.version).toBe('3.2.0');
+  });
+
+  test('ingress 0.14.0 without pinned images runs Kong 3.6 and KIC 3.3: -> expressions is not a rolling plan', () => {
+    const spec = helmSpec(ingress(undefined, { version: '0.14.0' }));
+    expect(spec.gateway.image).toBe('kong:3.6');
+    expect(spec.controller!.image).toBe('kong/kubernetes-ingress-controller:3.3');
+    // Kong < 3.7 has no mixed mode; blue-green needs the rendered release, so there is no plan from values.
+    const refusal = refusalOf(() => verifiedPlan(spec));
+    expect(refusal.message).toMatch(/ruled out rolling: .*3\.7/);
+    expect(refusal.message).toMatch(/helm get manifest kong -n kong/);
+  });
+
+  test('no chart version and no pinned image: exit 2 asking for the chart version or helm get manifest, never a guess', () => {
+    const msg = inputErrorOf(() => helmSpec(ingress('values.yaml'), { 'values.yaml': { gateway: { replicaCount: 2 } } }));
+    expect(msg).toMatch(/^spec\.source\.helm\.version: required: values\.yaml pin no Kong image \(gateway\.image\.tag\) and no controller image/);
+    expect(msg).toMatch(/helm list -n kong: CHART ingress-X\.Y\.Z -> version: X\.Y\.Z/);
+    expect(msg).toMatch(/helm get manifest kong -n kong > release\.yaml\) as spec\.source\.manifests/);
+  });
+
+  test('pinned images without a chart version are read, with a warning that names and defaults are modelled on the newest chart', () => {
+    const spec = helmSpec(ingress('values.yaml'), { 'values.yaml': { gateway: { image: { tag: '3.9.1' } }, controller: { ingressController: { image: { tag: '3.4' } } } } });
+    expect(spec.gateway.version.raw).toBe('3.9.1');
+    expect(spec.warnings.join('\n')).toMatch(new RegExp(`version is not set: names and defaults are modelled on kong/ingress ${newestChartVersion('ingress')}`));
+  });
+
+  test('a chart version never released is refused with the releases near it; a newer one is modelled on the newest known, with a warning', () => {
+    expect(inputErrorOf(() => helmSpec(ingress(undefined, { version: '0.14.5' })))).toMatch(/kong\/ingress 0\.14\.5 was never released; releases near it: .*0\.14\.1/);
+    const pinned = { gateway: { image: { tag: '3.9' } }, controller: { ingressController: { image: { tag: '3.5' } } } };
+    const spec = helmSpec(ingress('v.yaml', { version: '9.0.0' }), { 'v.yaml': pinned });
+    expect(spec.warnings.join('\n')).toMatch(/kong\/ingress 9\.0\.0 is newer than the newest chart this tool knows/);
+    expect(inputErrorOf(() => helmSpec(ingress(undefined, { version: '9.0.0' })))).toMatch(/version: required/);
+  });
+
+  test('helm list writes the chart version as ingress-0.14.0: that is read too', () => {
+    expect(helmSpec(ingress(undefined, { version: 'ingress-0.14.0' })).gateway.image).toBe('kong:3.6');
+  });
+});
+
+describe('every way the charts set an image', () => {
+  test('image.unifiedRepoTag wins over repository and tag (Kong/charts ci/single-image-default-values.yaml)', () => {
+    const values = { image: { unifiedRepoTag: 'kong:3.4' }, ingressController: { image: { unifiedRepoTag: 'kong/kubernetes-ingress-controller:3.0' } } };
+    const spec = helmSpec(kong('v.yaml'), { 'v.yaml': values });
+    expect(spec.gateway.image).toBe('kong:3.4');
+    expect(spec.gateway.sidecar!.image).toBe('kong/kubernetes-ingress-controller:3.0');
+    expect(spec.gateway.sidecar!.version.raw).toBe('3.0');
+  });
+
+  test('effectiveSemver gives the version of a tag that is not one (ci/custom-entities-rbac-3.2-values.yaml)', () => {
+    const values = { image: { tag: '3.9' }, ingressController: { image: { repository: 'kong/nightly-ingress-controller', tag: '2024-06-09', effectiveSemver: '3.2' } } };
+    const spec = helmSpec(kong('v.yaml'), { 'v.yaml': values });
+    expect(spec.gateway.sidecar!.image).toBe('kong/nightly-ingress-controller:2024-06-09');
+    expect(spec.gateway.sidecar!.version.raw).toBe('3.2');
+  });
+
+  test('-redhat and dated enterprise tags are read, not refused', () => {
+    const spec = helmSpec(ingress('v.yaml'), {
+      'v.yaml': { gateway: { image: { repository: 'kong/kong-gateway', tag: '3.10.0.2-20250101-ubuntu' } }, controller: { ingressController: { image: { tag: '3.4.1-redhat' } } } },
+    });
+    expect(spec.gateway.version).toMatchObject({ major: 3, minor: 10, build: 2 });
+    expect(spec.controller!.version).toMatchObject({ major: 3, minor: 4, patch: 1 });
+  });
+
+  test('a tag that is not a version says which image of which Deployment it came from', () => {
+    const msg = inputErrorOf(() => helmSpec(ingress('v.yaml', { version: '0.24.0' }), { 'v.yaml': { gateway: { image: { tag: 'latest' } } } }));
+    expect(msg).toMatch(/spec\.gateway\.version: image "kong:latest" \(read from gateway\.image\.tag in v\.yaml \(Deployment kong-gateway\)\) has tag "latest"/);
+  });
+
+  test('KIC 3 refusing an old Kong names the default image and chart it came from', () => {
+    const msg = inputErrorOf(() => helmSpec(ingress('v.yaml', { version: '0.24.0' }), { 'v.yaml': { gateway: { image: { tag: '3.3' } } } }));
+    expect(msg).toMatch(/KIC 3\.5 \(spec\.controller\.version, read from the default ingressController\.image\.tag of kong\/ingress 0\.24\.0 \(Deployment kong-controller/);
+  });
+});
+
+describe('one namespace, from one place', () => {
+  test('a release without a namespace is upgraded in the namespace every gate and kubectl command uses', () => {
+    const spec = helmSpec({ chart: 'ingress', release: 'kong', version: '0.24.0' });
+    expect(spec.namespace).toBe('kong');
+    expect(spec.helm!.namespace).toBe('kong');
+    const { files } = synthesize(spec);
+    const runbook = files.get('RUNBOOK.md')!;
+    expect(runbook).not.toMatch(/-n default/);
+    expect(runbook).toMatch(/helm upgrade kong kong\/ingress --version 0\.24\.0 -n kong /);
+    expect(spec.warnings.join('\n')).toMatch(/spec\.source\.helm has no namespace/);
+  });
+
+  test('spec.namespace is the release namespace when the source gives none; a different one is refused', () => {
+    expect(helmSpec({ chart: 'ingress', release: 'kong', version: '0.24.0' }, {}, { namespace: 'edge' }).helm!.namespace).toBe('edge');
+    expect(inputErrorOf(() => helmSpec(ingress(undefined, { version: '0.24.0' }), {}, { namespace: 'edge' }))).toMatch(/^spec\.namespace: "edge" differs from kong/);
+  });
+});
+
+describe('values that are not what the spec says they are', () => {
+  test('kong/ingress values read as kong/kong say which chart they fit', () => {
+    const msg = inputErrorOf(() => helmSpec(kong('v.yaml', { version: '3.4.1' }), { 'v.yaml': { gateway: { replicaCount: 2 }, controller: {} } }));
+    expect(msg).toMatch(/^spec\.source\.helm\.chart: .*top-level gateway and controller.*values for kong\/ingress \(set chart: ingress\)/);
+  });
+
+  test('kong/kong values read as kong/ingress say which chart they fit', () => {
+    const msg = inputErrorOf(() => helmSpec(ingress('v.yaml', { version: '0.24.0' }), { 'v.yaml': { image: { tag: '3.9' }, env: { router_flavor: 'expressions' } } }));
+    expect(msg).toMatch(/top-level image, env, which kong\/ingress ignores.*values for kong\/kong \(set chart: kong\)/);
+  });
+
+  test('a rendered release given as values says how many objects it holds and to use source.manifests', () => {
+    const rendered = '# Source: x\napiVersion: v1\nkind: Service\nmetadata: { name: a }\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: { name: b }\n';
+    const msg = inputErrorOf(() => helmSpec(ingress('release.yaml', { version: '0.24.0' }), { 'release.yaml': rendered }));
+    expect(msg).toMatch(/^spec\.source\.helm\.values: release\.yaml holds 2 Kubernetes objects \(Service, Deployment\), not chart values: a rendered release \(helm get manifest\) goes in spec\.source\.manifests/);
+  });
+});
+
+describe('hybrid mode is refused (exit 3), naming it and what to do', () => {
+  test.each([
+    ['control plane', { env: { role: 'control_plane', database: 'postgres' } }],
+    ['data plane', { env: { role: 'data_plane', database: 'off' }, ingressController: { enabled: false } }],
+  ])('kong/kong %s values', (_, values) => {
+    const refusal = refusalOf(() => helmSpec(kong('v.yaml', { version: '3.4.1' }), { 'v.yaml': values }));
+    expect(refusal.message).toMatch(/hybrid mode: env\.role: (control_plane|data_plane) \(Deployment kong-kong\)/);
+    expect(refusal.message).toMatch(/What to do: change router_flavor on the control plane and on every data plane/);
+    expect(refusal.message).toMatch(/ruled out rolling: hybrid mode .* is not modelled/);
+  });
+});
+
+describe('gateway discovery as two kong/kong releases (example-values/minimal-kong-gd-*.yaml)', () => {
+  const gw = { admin: { enabled: true, type: 'ClusterIP', clusterIP: 'None' }, ingressController: { enabled: false }, replicaCount: 3, image: { tag: '3.9' } };
+  const ctrl = {
+    deployment: { kong: { enabled: false } },
+    proxy: { nameOverride: 'gw-kong-proxy' },
+    ingressController: { enabled: true, gatewayDiscovery: { enabled: true, adminApiService: { name: 'gw-kong-admin' } }, image: { tag: '3.4' } },
+  };
+  const releases = [
+    { chart: 'kong', release: 'gw', namespace: 'kong', values: 'gw.yaml', version: '3.4.1' },
+    { chart: 'kong', release: 'ctrl', namespace: 'kong', values: 'ctrl.yaml', version: '3.4.1' },
+  ];
+
+  test('one release alone says what it runs and how to give both', () => {
+    expect(inputErrorOf(() => helmSpec(releases[0], { 'gw.yaml': gw }))).toMatch(/release gw runs the gateways without a controller \(ingressController\.enabled: false\).*give both as a list/);
+    expect(inputErrorOf(() => helmSpec(releases[1], { 'ctrl.yaml': ctrl }))).toMatch(/release ctrl runs only the controller \(deployment\.kong\.enabled: false, gateway discovery through gw-kong-admin's admin Service\).*give both as a list/);
+  });
+
+  test('both releases: each phase upgrades the release it changes, with its own values file and commands', () => {
+    const spec = helmSpec(releases, { 'gw.yaml': gw, 'ctrl.yaml': ctrl });
+    expect(spec.topology).toBe('separate');
+    expect(spec.gateway).toMatchObject({ deployment: 'gw-kong', adminService: 'gw-kong-admin', replicas: 3 });
+    expect(spec.controller).toMatchObject({ deployment: 'ctrl-kong' });
+    const { plan, files } = synthesize(spec);
+    expect(plan.phases.map((p) => p.id)).toEqual(['01-gateways-to-expressions', '02-restart-controller']);
+    // Phase 01 changes the gateway release only; phase 02 the controller release only.
+    expect(YAML.parse(files.get('helm/gw/values-01-gateways-to-expressions.yaml')!)).toMatchObject({ env: { router_flavor: 'expressions' } });
+    expect(files.get('helm/ctrl/values-01-gateways-to-expressions.yaml')).toBeUndefined();
+    const v2 = YAML.parse(files.get('helm/ctrl/values-02-restart-controller.yaml')!);
+    expect(v2.podAnnotations).toEqual({ 'kong-flavor-migrator/restart-for': 'expressions' });
+    expect(v2.extraObjects.map((o: Any) => o.kind)).toEqual(['ServiceAccount', 'Role', 'RoleBinding', 'Job']);
+    expect(files.get('helm/gw/values-02-restart-controller.yaml')).toBeUndefined();
+    const runbook = files.get('RUNBOOK.md')!;
+    expect(runbook).toMatch(/helm get values gw -n kong -o yaml > gw-values-before\.yaml\nhelm get values ctrl -n kong -o yaml > ctrl-values-before\.yaml/);
+    expect(runbook).toMatch(/helm upgrade gw kong\/kong --version 3\.4\.1 -n kong -f gw-values-before\.yaml -f helm\/gw\/values-01-gateways-to-expressions\.yaml/);
+    expect(runbook).toMatch(/helm upgrade ctrl kong\/kong --version 3\.4\.1 -n kong -f ctrl-values-before\.yaml -f helm\/ctrl\/values-02-restart-controller\.yaml/);
+  });
+});
+
+describe('admin API auth from chart values (the gates read the admin API)', () => {
+  test('gateway.admin.tls.client.* or enterprise RBAC: a warning naming the value', () => {
+    const spec = helmSpec(ingress('v.yaml', { version: '0.24.0' }), { 'v.yaml': { gateway: { admin: { tls: { client: { secretName: 'admin-ca' } } } } } });
+    expect(spec.warnings.join('\n')).toMatch(/kong-gateway requires a client certificate \(gateway\.admin\.tls\.client\.\*\) on its admin API: the gates read GET \//);
+    const rbac = helmSpec(ingress('v.yaml', { version: '0.24.0' }), { 'v.yaml': { gateway: { enterprise: { enabled: true, rbac: { enabled: true } } } } });
+    expect(rbac.warnings.join('\n')).toMatch(/an RBAC token \(gateway\.enterprise\.rbac\.enabled\)/);
+  });
+
+  test('not for a sidecar gateway, whose gate never reads the admin API', () => {
+    const spec = helmSpec(kong('v.yaml', { version: '3.4.1' }), { 'v.yaml': { admin: { tls: { client: { secretName: 'admin-ca' } } } } });
+    expect(spec.warnings.join('\n')).not.toMatch(/client certificate/);
+  });
+});
+
+describe('helm commands are pinned and start from the release', () => {
+  test('every helm upgrade pins --version, starts from helm get values, and each phase has a helm rollback', () => {
+    const { plan, files } = synthesize(helmSpec(ingress(undefined, { version: '0.24.0' })));
+    const runbook = files.get('RUNBOOK.md')!;
+    const upgrades = runbook.split('\n').filter((l) => l.startsWith('helm upgrade'));
+    expect(upgrades).toHaveLength(plan.phases.length);
+    for (const u of upgrades) expect(u).toMatch(/^helm upgrade kong kong\/ingress --version 0\.24\.0 -n kong -f kong-values-before\.yaml -f helm\/values-\d\d-[a-z-]+\.yaml --wait/);
+    expect(runbook).toMatch(/helm get values kong -n kong -o yaml > kong-values-before\.yaml/);
+    for (const p of plan.phases) {
+      expect(runbook).toContain(`REV_KONG_${p.id.slice(0, 2)}=$(helm history kong -n kong --max 1`);
+      expect(runbook).toContain(`helm rollback kong "$REV_KONG_${p.id.slice(0, 2)}" -n kong --wait`);
+      expect(files.get(`helm/values-${p.id}.yaml`)).toMatch(/# helm upgrade kong kong\/ingress --version 0\.24\.0 -n kong -f kong-values-before\.yaml/);
+    }
+  });
+
+  test('without a chart version, the commands read it from the release rather than take the newest in the cache', () => {
+    const spec = helmSpec(ingress('v.yaml'), { 'v.yaml': { gateway: { image: { tag: '3.9' } }, controller: { ingressController: { image: { tag: '3.5' } } } } });
+    const runbook = synthesize(spec).files.get('RUNBOOK.md')!;
+    expect(runbook).toContain(`CHART_KONG=$(helm list -n kong --filter '^kong$' -o yaml | sed -n 's/^ *chart: ingress-//p')`);
+    expect(runbook).toMatch(/helm upgrade kong kong\/ingress --version "\$CHART_KONG" /);
+  });
+});
