@@ -58,13 +58,16 @@ function objectShapeAt(schema: z.ZodType, p: readonly PropertyKey[]): Record<str
   const unwrap = (s: z.ZodType): z.ZodType => {
     let x: z.ZodType = s;
     for (;;) {
-      const def = (x as unknown as { _zod: { def: { type: string; innerType?: z.ZodType } } })._zod.def;
+      const def = (x as unknown as { _zod: { def: { type: string; innerType?: z.ZodType; options?: z.ZodType[]; element?: z.ZodType } } })._zod.def;
       if ((def.type === 'optional' || def.type === 'default' || def.type === 'nullable') && def.innerType) x = def.innerType;
+      else if (def.type === 'union' && def.options?.length) x = def.options[0];
+      else if (def.type === 'array' && def.element) x = def.element;
       else return x;
     }
   };
   for (const key of p) {
     if (!cur) return undefined;
+    if (typeof key === 'number') continue; // an item of a list: its schema is the item's
     const obj = unwrap(cur) as unknown as { shape?: Record<string, z.ZodType> };
     cur = obj.shape?.[String(key)];
   }
@@ -107,6 +110,18 @@ export function problemsFromZod(error: z.ZodError, data: unknown, prefix: readon
       case 'invalid_type': {
         if (got === undefined) problems.push({ path: at, message: `required (${issue.expected})` });
         else problems.push({ path: at, message: `expected ${issue.expected === 'object' ? 'a map' : issue.expected}, got ${describe(got)}` });
+        break;
+      }
+      case 'invalid_union': {
+        // One of several shapes (a release or a list of releases): report the one the value has.
+        const branches = (issue as unknown as { errors: { code: string; path: PropertyKey[] }[][] }).errors;
+        const fitting = branches.filter((b) => !(b.length === 1 && b[0].code === 'invalid_type' && b[0].path.length === 0));
+        if (fitting.length === 1) {
+          const issues = fitting[0].map((i) => ({ ...i, path: [...issue.path, ...i.path] }));
+          problems.push(...problemsFromZod({ issues } as unknown as z.ZodError, data, prefix));
+          break;
+        }
+        problems.push({ path: at, message: `${issue.message}${got !== undefined ? ` (got ${describe(got)})` : ''}` });
         break;
       }
       default:
