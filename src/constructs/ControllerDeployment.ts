@@ -51,6 +51,9 @@ export function controllerDeploymentManifest(spec: ResolvedSpec, state: Controll
   }
   const statusOn = (controllerSetting(container, 'CONTROLLER_UPDATE_STATUS') ?? 'true').toLowerCase() !== 'false';
   if (statusOn !== state.updateStatus) setControllerSetting(container, 'CONTROLLER_UPDATE_STATUS', String(state.updateStatus));
+  // A green controller copied from a Konnect-syncing blue one starts with sync off (see plan/blueGreen.ts).
+  const konnectOn = (controllerSetting(container, 'CONTROLLER_KONNECT_SYNC_ENABLED') ?? 'false').toLowerCase() === 'true';
+  if (state.konnectSync !== undefined && konnectOn !== state.konnectSync) setControllerSetting(container, 'CONTROLLER_KONNECT_SYNC_ENABLED', String(state.konnectSync));
   return obj;
 }
 

@@ -93,6 +93,8 @@ export function blueGreenPhases(spec: ResolvedSpec, f: MigrationFacts, initial: 
         electionId: greenElectionId(ctrl.electionId),
         adminService: names.adminService,
         updateStatus: false,
+        // Two leaders would sync different route shapes into one Konnect control plane: green syncs only once blue has no pods.
+        ...(ctrl.konnectSync ? { konnectSync: false } : {}),
         selector: ctrlSelector,
       },
     ],
@@ -108,10 +110,10 @@ export function blueGreenPhases(spec: ResolvedSpec, f: MigrationFacts, initial: 
   let retired = withController(cut, names.controller, { updateStatus: true });
   retired = withGateway(retired, gw.deployment, { replicas: 0 });
   retired = withController(retired, ctrl.deployment, { replicas: 0 });
-  // 4. Remove blue.
+  // 4. Remove blue; with Konnect, green syncs from now on (blue has had no pods since phase 3).
   const removed: InstallationState = {
     gateways: retired.gateways.filter((g) => g.stack === 'green'),
-    controllers: retired.controllers.filter((c) => c.stack === 'green'),
+    controllers: retired.controllers.filter((c) => c.stack === 'green').map((c) => (ctrl.konnectSync ? { ...c, konnectSync: true } : c)),
     services: retired.services.filter((s) => !(s.role === 'admin' && s.stack === 'blue')),
   };
 
@@ -122,7 +124,7 @@ export function blueGreenPhases(spec: ResolvedSpec, f: MigrationFacts, initial: 
       description:
         `Creates ${names.gateway} (${gw.replicas} replicas, KONG_ROUTER_FLAVOR=${spec.to}, pods ${Object.entries(gwSelector).map(([k, v]) => `${k}=${v}`).join(',')}), ` +
         `its admin Service ${names.adminService}, and ${names.controller}, which discovers only ${names.adminService}, leads through its own lease ${greenElectionId(ctrl.electionId)}, ` +
-        `serves the same ingress class and leaves Ingress status to the blue controller (CONTROLLER_UPDATE_STATUS=false${gatesNote}). ` +
+        `serves the same ingress class and leaves Ingress status to the blue controller (CONTROLLER_UPDATE_STATUS=false${gatesNote}${ctrl.konnectSync ? ', CONTROLLER_KONNECT_SYNC_ENABLED=false: blue keeps syncing to Konnect until it is removed' : ''}). ` +
         `Every gateway it can discover runs ${spec.to}, so it detects ${spec.to}. Traffic still goes to the blue stack.`,
       state: up,
       rollback: `Delete the green objects (${names.gateway}, ${names.controller}, ${names.adminService}); blue never stopped serving.`,
@@ -144,7 +146,9 @@ export function blueGreenPhases(spec: ResolvedSpec, f: MigrationFacts, initial: 
     {
       slug: 'remove-blue',
       title: 'Remove the blue stack',
-      description: `Deletes ${gw.deployment}, ${ctrl.deployment} and ${gw.adminService}, kept until now so that rolling back the retirement was a scale-up. Remove them from your own repository too, or your GitOps tool will recreate them.`,
+      description: `Deletes ${gw.deployment}, ${ctrl.deployment} and ${gw.adminService}, kept until now so that rolling back the retirement was a scale-up. Remove them from your own repository too, or your GitOps tool will recreate them.${
+        ctrl.konnectSync ? ` Turns Konnect sync on in ${names.controller} (CONTROLLER_KONNECT_SYNC_ENABLED=true, a restart that detects ${spec.to} again): until now only blue synced to Konnect, so one controller at a time writes to the Konnect control plane.` : ''
+      }`,
       state: removed,
       rollback: `Re-create ${gw.deployment}, ${ctrl.deployment} and ${gw.adminService} at 0 replicas (the state before this phase).`,
     },

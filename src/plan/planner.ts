@@ -100,6 +100,9 @@ export function planMigration(spec: ResolvedSpec): PlanResult {
     reasons.push(
       `blue-green: a green stack (${greenNames(spec).gateway} + ${greenNames(spec).controller}) starts on ${spec.to}; its controller can only discover green gateways, so it detects ${spec.to}; the proxy Service then moves to green`,
     );
+    if (spec.controller!.konnectSync) {
+      reasons.push(`Konnect: ${greenNames(spec).controller} starts with CONTROLLER_KONNECT_SYNC_ENABLED=false and turns it on only once blue is removed, so one controller at a time syncs to the Konnect control plane`);
+    }
     inputs = blueGreenPhases(spec, f, initial);
     extraCapacity = { pods: spec.gateway.replicas + spec.controller!.replicas, fromPhase: '01-green-stack-up', untilPhase: '03-retire-blue' };
   } else {

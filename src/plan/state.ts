@@ -72,6 +72,7 @@ export function initialState(spec: ResolvedSpec): InstallationState {
       electionId: c.electionId,
       adminService: gw.adminService,
       updateStatus: true,
+      ...(c.konnectSync ? { konnectSync: true } : {}),
       selector: c.selector,
     });
     // The controller discovers gateways through the admin Service: part of the model even when
@@ -124,7 +125,8 @@ export function controllerTemplateChanged(a: ControllerState, b: ControllerState
     gatesText(a.featureGates) !== gatesText(b.featureGates) ||
     a.electionId !== b.electionId ||
     a.adminService !== b.adminService ||
-    a.updateStatus !== b.updateStatus
+    a.updateStatus !== b.updateStatus ||
+    a.konnectSync !== b.konnectSync
   );
 }
 
@@ -150,6 +152,7 @@ function controllerChanges(a: ControllerState | undefined, b: ControllerState | 
   if (a.restartFor !== b.restartFor) out.push(`annotation ${RESTART_ANNOTATION}=${b.restartFor} (restart: detects ${b.restartFor})`);
   if (gatesText(a.featureGates) !== gatesText(b.featureGates)) out.push(`env CONTROLLER_FEATURE_GATES=${gatesText(b.featureGates)}`);
   if (a.updateStatus !== b.updateStatus) out.push(`env CONTROLLER_UPDATE_STATUS=${b.updateStatus}`);
+  if (a.konnectSync !== b.konnectSync) out.push(`env CONTROLLER_KONNECT_SYNC_ENABLED=${b.konnectSync === true}`);
   if (a.electionId !== b.electionId) out.push(`env CONTROLLER_ELECTION_ID=${b.electionId}`);
   if (a.adminService !== b.adminService) out.push(`env CONTROLLER_KONG_ADMIN_SVC=${b.adminService}`);
   if (a.replicas !== b.replicas) out.push(`replicas ${a.replicas} -> ${b.replicas}`);

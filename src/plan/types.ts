@@ -45,6 +45,8 @@ export interface ControllerState {
   readonly adminService: string;
   /** `CONTROLLER_UPDATE_STATUS`: whether it writes Ingress/Gateway status. */
   readonly updateStatus: boolean;
+  /** `CONTROLLER_KONNECT_SYNC_ENABLED`, for a controller that syncs to Konnect (absent otherwise). */
+  readonly konnectSync?: boolean;
   readonly selector: Labels;
 }
 

@@ -222,6 +222,7 @@ export function resolveSpec(input: MigrationSpecInput, facts: SourceFacts = {}):
         webhookService: pick('spec.controller.webhookService', c.webhookService, fc.webhookService, DEFAULTS.controller.webhookService)!,
         selector: fc.selector ?? { app: deployment },
         greenDeployment: c.greenDeployment ?? `${deployment}${DEFAULTS.gateway.greenSuffix}`,
+        konnectSync: fc.konnectSync ?? false,
       };
     }
     if (deployment === gwDeployment) {

@@ -74,6 +74,8 @@ export interface ResolvedController {
   readonly webhookService: string;
   readonly selector: Readonly<Record<string, string>>;
   readonly greenDeployment: string;
+  /** The controller syncs its configuration to a Konnect control plane (`CONTROLLER_KONNECT_SYNC_ENABLED=true`). */
+  readonly konnectSync: boolean;
 }
 
 export interface ResolvedArgoCd {

@@ -164,7 +164,7 @@ export function compileModel(
         const c = p.state.controllers.find((x) => x.name === name);
         if (!c) return { exists: false, template: -1, replicas: 0, maxSurge: 0, maxUnavailable: 0 };
         // The pod template: a new restart annotation is a new template even when nothing else changed.
-        const k = key([dep, c.restartFor ?? '', formatFeatureGates(c.featureGates), c.electionId, c.adminService, c.updateStatus]);
+        const k = key([dep, c.restartFor ?? '', formatFeatureGates(c.featureGates), c.electionId, c.adminService, c.updateStatus, c.konnectSync ?? '']);
         let idx = ctlKeys.indexOf(k);
         if (idx < 0) {
           idx = ctlTemplates.length;

@@ -16,6 +16,7 @@ import { SourceFacts } from '../resolve';
 import { MigrationSpecInput } from '../schema';
 import { KubeObject } from '../types';
 import { controllerSetting } from '../controllerSettings';
+import { hybridRefusal } from './hybrid';
 
 /** Manifests larger than this are refused (KIC's all-in-one with every CRD is ~200 KB). */
 export const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
@@ -56,6 +57,7 @@ export function readManifestObjects(paths: readonly string[], specDir: string, f
       throw inputError(field, `"${p}" does not exist (relative to the spec's folder ${specDir})`);
     }
     if (stat.isDirectory()) {
+      rejectKustomization(full, p, field);
       const inside = fs
         .readdirSync(full)
         .filter((f) => /\.ya?ml$/.test(f))
@@ -63,7 +65,10 @@ export function readManifestObjects(paths: readonly string[], specDir: string, f
         .map((f) => path.join(full, f));
       if (inside.length === 0) throw inputError(field, `folder "${p}" has no .yaml files`);
       files.push(...inside);
-    } else files.push(full);
+    } else {
+      if (/^kustomization\.ya?ml$/.test(path.basename(full))) rejectKustomization(path.dirname(full), p, field);
+      files.push(full);
+    }
   }
   const objects: KubeObject[] = [];
   for (const file of files) {
@@ -81,24 +86,104 @@ export function readManifestObjects(paths: readonly string[], specDir: string, f
       for (const item of items) {
         const o = item as KubeObject;
         if (!o || typeof o !== 'object' || typeof o.kind !== 'string' || typeof o.metadata?.name !== 'string') {
-          throw inputError(field, `${path.basename(file)} holds something that is not a Kubernetes object (no kind or metadata.name)`);
+          throw inputError(field, notAnObject(item, path.basename(file)));
         }
+        rejectPlaceholder(o, path.basename(file), field);
+        FILE_OF.set(o, path.relative(specDir, file) || path.basename(file));
         objects.push(o);
       }
     }
   }
+  rejectOperatorObjects(objects, field);
   return { objects, files };
+}
+
+/**
+ * `spec.namespace` over manifests that name another namespace (in the object, or in the
+ * controller's `ns/name` Service references) would send the gates and the controller to
+ * different places: refused, naming both.
+ */
+function checkNamespaceOverride(wanted: string | undefined, found: string | undefined, d: KubeObject, setting?: string): void {
+  if (!wanted || !found || wanted === found) return;
+  throw inputError(
+    'spec.namespace',
+    `"${wanted}" differs from ${found}, ${setting ? `the namespace ${setting} of Deployment ${d.metadata.name} names` : `the namespace of Deployment ${d.metadata.name}`} (${FILE_OF.get(d) ?? 'the manifests'}): the plan would send its gates to ${wanted} and the controller elsewhere; remove spec.namespace, or render the manifests for ${wanted}`,
+  );
+}
+
+/** Where a container's image was read, for messages about its version. */
+const containerOrigin = (c: Container, d: KubeObject) => `container ${c.name} of Deployment ${describeDeployment(d)} (${FILE_OF.get(d) ?? 'the manifests'})`;
+
+/** The file each object was read from (for messages about objects found twice). */
+const FILE_OF = new WeakMap<object, string>();
+
+/** A Kustomize folder is not manifests yet: its output is. */
+function rejectKustomization(dir: string, given: string, field: string): void {
+  if (['kustomization.yaml', 'kustomization.yml', 'Kustomization'].some((f) => fs.existsSync(path.join(dir, f)))) {
+    throw inputError(field, `"${given}" is a Kustomize folder (it has a kustomization file): give its output instead, kubectl kustomize ${path.relative(process.cwd(), dir) || '.'} > kong.yaml, and point spec.source.manifests at kong.yaml`);
+  }
+}
+
+/** Chart values (a map without kind) given as manifests: say which chart they fit. */
+function notAnObject(item: unknown, file: string): string {
+  const keys = item && typeof item === 'object' && !Array.isArray(item) ? Object.keys(item) : [];
+  const ingress = keys.some((k) => k === 'controller' || k === 'gateway');
+  const kong = keys.some((k) => ['image', 'env', 'ingressController', 'proxy', 'admin', 'replicaCount'].includes(k));
+  if (ingress || kong) {
+    const chart = ingress ? 'ingress' : 'kong';
+    return `${file} holds chart values (top-level ${keys.slice(0, 4).join(', ')}), not Kubernetes objects: give them as spec.source.helm: { chart: ${chart}, release: <release>, version: <chart version>, values: ${file} }, or the rendered release (helm get manifest <release> -n <namespace>) as spec.source.manifests`;
+  }
+  return `${file} holds something that is not a Kubernetes object (no kind or metadata.name)`;
+}
+
+/** KIC 3.x's deploy/single/all-in-one-*.yaml is a placeholder that points to Helm. */
+function rejectPlaceholder(o: KubeObject, file: string, field: string): void {
+  if (o.kind === 'Deprecated' || o.apiVersion === 'please-use-helm-to-install-kong') {
+    throw inputError(
+      field,
+      `${file} is KIC's deprecated all-in-one placeholder (kind: ${o.kind}, apiVersion: ${o.apiVersion}), not an installation: give what runs in the cluster (kubectl get deploy,svc -n <namespace> -o yaml, or helm get manifest <release> -n <namespace>), or KIC's manifests of a 2.x tag`,
+    );
+  }
+}
+
+/** Kong Gateway Operator objects: the operator owns the Deployments, so a plan would fight it. */
+function rejectOperatorObjects(objects: readonly KubeObject[], field: string): void {
+  const kgo = objects.filter((o) => (o.kind === 'DataPlane' || o.kind === 'ControlPlane' || o.kind === 'GatewayConfiguration') && /konghq\.com\//.test(o.apiVersion ?? ''));
+  if (kgo.length === 0) return;
+  throw inputError(
+    field,
+    `${kgo.map((o) => `${o.kind} ${o.metadata.name}`).join(', ')}: Kong Gateway Operator objects. kong-flavor does not support the operator yet: it owns the gateway and controller Deployments and would undo the plan's changes; change the flavor through the DataPlane's pod template (the operator's own rollout) instead`,
+  );
 }
 
 const describeDeployment = (d: KubeObject) => `${d.metadata.namespace ? `${d.metadata.namespace}/` : ''}${d.metadata.name}`;
 
+/** The same Deployment read twice (two files, or one file twice): name the files. */
+const twice = (found: readonly KubeObject[], field: string) =>
+  inputError(
+    field,
+    `Deployment ${describeDeployment(found[0])} is in the manifests ${found.length} times (${found.map((d) => FILE_OF.get(d) ?? '?').join(', ')}); give each object once (drop the duplicate file from spec.source.manifests)`,
+  );
+
 function pick(candidates: KubeObject[], wanted: string | undefined, what: string, field: string, all: KubeObject[]): KubeObject | undefined {
   if (wanted) {
-    const found = all.find((d) => d.kind === 'Deployment' && d.metadata.name === wanted);
-    if (!found) {
+    const found = all.filter((d) => d.kind === 'Deployment' && d.metadata.name === wanted);
+    if (found.length === 0) {
       throw inputError(field, `no Deployment "${wanted}" in the manifests; Deployments there: ${all.filter((d) => d.kind === 'Deployment').map(describeDeployment).join(', ') || 'none'}`);
     }
-    return found;
+    if (found.length > 1) throw twice(found, field);
+    const onlyController = containersOf(found[0]).some(isControllerContainer) && !containersOf(found[0]).some(isGatewayContainer);
+    if (what === 'Kong gateway' && onlyController) {
+      throw inputError(
+        field,
+        `Deployment ${wanted} is the controller (its containers have CONTROLLER_* env or a KIC image), not a Kong gateway; ${what} Deployments there: ${candidates.map(describeDeployment).join(', ') || 'none'}${wanted ? '; name it in spec.controller.deployment instead' : ''}`,
+      );
+    }
+    return found[0];
+  }
+  const names = candidates.map(describeDeployment);
+  if (candidates.length > 1 && new Set(names).size < names.length) {
+    throw twice(candidates.filter((d) => names.filter((n) => n === describeDeployment(d)).length > 1), field);
   }
   if (candidates.length > 1) {
     throw inputError(field, `${candidates.length} ${what} Deployments found (${candidates.map(describeDeployment).join(', ')}); set ${field} to the one to migrate`);
@@ -198,6 +283,12 @@ export function readManifests(input: MigrationSpecInput, specDir: string): Sourc
   }
 
   const namespace = gateway.metadata.namespace;
+  const role = envOf(gwContainer, 'KONG_ROLE')?.value;
+  if (role === 'control_plane' || role === 'data_plane') {
+    const flavor = envOf(gwContainer, 'KONG_ROUTER_FLAVOR')?.value;
+    throw hybridRefusal(input, role, `KONG_ROLE=${role} on Deployment ${gateway.metadata.name} (${FILE_OF.get(gateway) ?? where})`, (FLAVORS as readonly string[]).includes(flavor ?? '') ? (flavor as Flavor) : undefined);
+  }
+  checkNamespaceOverride(input.spec.namespace, namespace, gateway);
   const flavorEnv = envOf(gwContainer, 'KONG_ROUTER_FLAVOR');
   let from: Flavor | undefined;
   if (flavorEnv?.valueFrom !== undefined) {
@@ -234,6 +325,11 @@ export function readManifests(input: MigrationSpecInput, specDir: string): Sourc
   // KIC takes each setting from its flag when the args carry one, else from the env var.
   const adminSvcName = serviceRef(ctrlContainer ? controllerSetting(ctrlContainer, 'CONTROLLER_KONG_ADMIN_SVC') : undefined);
   const publishName = serviceRef(ctrlContainer ? controllerSetting(ctrlContainer, 'CONTROLLER_PUBLISH_SERVICE') : undefined);
+  if (ctrlContainer) {
+    for (const setting of ['CONTROLLER_KONG_ADMIN_SVC', 'CONTROLLER_PUBLISH_SERVICE']) {
+      checkNamespaceOverride(input.spec.namespace, controllerSetting(ctrlContainer, setting)?.split('/').slice(-2, -1)[0], controller ?? gateway, setting);
+    }
+  }
   const gatewayServices = servicesSelecting(objects, gateway, namespace);
   const adminService = objects.find((o) => o.kind === 'Service' && o.metadata.name === adminSvcName);
   const proxyService =
@@ -260,7 +356,9 @@ export function readManifests(input: MigrationSpecInput, specDir: string): Sourc
     }
   }
   const gwEnv = (name: string) => envOf(gwContainer, name)?.value?.toLowerCase();
-  if (gwEnv('KONG_NGINX_ADMIN_SSL_VERIFY_CLIENT') === 'on' || gwEnv('KONG_ENFORCE_RBAC') === 'on') {
+  // Only gates that read the admin API care (not a sidecar's, on localhost).
+  const gatesReadAdmin = topology === 'separate' && (listener?.reachable ?? true);
+  if (gatesReadAdmin && (gwEnv('KONG_NGINX_ADMIN_SSL_VERIFY_CLIENT') === 'on' || gwEnv('KONG_ENFORCE_RBAC') === 'on')) {
     warnings.push(
       `${gateway.metadata.name} requires a client certificate or an RBAC token on its admin API (KONG_NGINX_ADMIN_SSL_VERIFY_CLIENT / KONG_ENFORCE_RBAC): the gates read GET / through the API server's pod proxy, which presents neither, so they cannot pass; check router_flavor by hand between phases`,
     );
@@ -282,6 +380,7 @@ export function readManifests(input: MigrationSpecInput, specDir: string): Sourc
       deployment: gateway.metadata.name,
       container: gwContainer.name,
       image: gwContainer.image,
+      imageOrigin: containerOrigin(gwContainer, gateway),
       replicas: (gateway.spec as { replicas?: number })?.replicas ?? 1,
       ...strategyOf(gateway, warnings),
       ...(adminSvcName ? { adminService: adminSvcName } : {}),
@@ -293,6 +392,7 @@ export function readManifests(input: MigrationSpecInput, specDir: string): Sourc
             sidecar: {
               container: sidecarController.name,
               image: sidecarController.image,
+              imageOrigin: containerOrigin(sidecarController, gateway),
               featureGates: controllerSetting(sidecarController, 'CONTROLLER_FEATURE_GATES'),
             },
           }
@@ -304,8 +404,10 @@ export function readManifests(input: MigrationSpecInput, specDir: string): Sourc
             deployment: controller.metadata.name,
             container: ctrlContainer.name,
             image: ctrlContainer.image,
+            imageOrigin: containerOrigin(ctrlContainer, controller),
             replicas: (controller.spec as { replicas?: number })?.replicas ?? 1,
             electionId: controllerSetting(ctrlContainer, 'CONTROLLER_ELECTION_ID'),
+            ...(controllerSetting(ctrlContainer, 'CONTROLLER_KONNECT_SYNC_ENABLED')?.toLowerCase() === 'true' ? { konnectSync: true } : {}),
             featureGates: controllerSetting(ctrlContainer, 'CONTROLLER_FEATURE_GATES'),
             ...(webhookService ? { webhookService: webhookService.metadata.name } : {}),
             selector: selectorOf(controller),
