@@ -11,6 +11,8 @@ import { PlanRefusedError, UnsafePlanError } from './errors';
 import { formatPlan, formatRefusal, formatVerdict } from './render/terminal';
 import { InputError } from './spec/errors';
 import { loadSpec } from './spec/load';
+import { SpecFlags, hasSpecFlags, printableSpec, specFromFlags } from './spec/flags';
+import { MAX_MANIFEST_BYTES } from './spec/source/manifests';
 import { Verdict } from './plan/types';
 import { synthFleet } from './fleet';
 import { verifiedPlan, verifyNaiveSpec } from './verification';
@@ -21,6 +23,50 @@ export const EXIT = { ok: 0, other: 1, input: 2, noPlan: 3, unsafe: 4 } as const
 interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Standard input, read whole (for `-f -`). */
+  stdin?: () => string;
+}
+
+/** `-f` and the other flags that describe an installation without a spec file (src/spec/flags.ts). */
+function withSpecFlags(cmd: Command): Command {
+  const many = (v: string, prev: string[]) => [...prev, v];
+  return cmd
+    .option('--to <flavor>', 'without a spec file: the target flavor (traditional, traditional_compatible, expressions)')
+    .option('-f, --filename <path>', 'without a spec file: manifests (a file, a folder, or - for standard input); repeatable', many, [])
+    .option('--values <file>', 'without a spec file: values of a Helm release (repeatable, merged in order)', many, [])
+    .option('--chart <chart>', 'with --values: kong or ingress')
+    .option('--release <name>', 'with --values: the release name')
+    .option('--chart-version <version>', 'with --values: the chart version the release runs (helm list)')
+    .option('--namespace <ns>', 'without a spec file: the namespace (default: from the source, else kong)')
+    .option('--from <flavor>', 'without a spec file: the current flavor (default: from the source)')
+    .option('--strategy <strategy>', 'without a spec file: auto, rolling, blue-green or maintenance')
+    .option('--allow-downtime', 'without a spec file: allow a maintenance window')
+    .option('--name <name>', 'without a spec file: the plan name (default: the release, else kong)')
+    .option('--print-spec', 'print the spec the flags resolve to (to commit), instead of the plan');
+}
+
+/** Reads all of standard input, refusing more than a manifests file may hold. */
+function readStdin(): string {
+  const text = fs.readFileSync(0, 'utf8');
+  if (Buffer.byteLength(text) > MAX_MANIFEST_BYTES) throw new InputError({ path: '-f', message: `standard input holds more than ${MAX_MANIFEST_BYTES} bytes` });
+  return text;
+}
+
+/** The spec of a command: a spec file, or the flags (never both). Prints it and returns undefined for --print-spec. */
+function specOf(file: string | undefined, opts: SpecFlags & { printSpec?: boolean }, io: Io): ReturnType<typeof loadSpec> | undefined {
+  const flags = hasSpecFlags(opts);
+  if (file !== undefined && flags) throw new InputError({ path: file, message: 'give a spec file or flags such as --to and -f, not both' });
+  if (file !== undefined) {
+    if (opts.printSpec) throw new InputError({ path: '--print-spec', message: 'prints the spec that flags resolve to; a spec file is already one' });
+    return loadSpec(file);
+  }
+  if (!flags) throw new InputError({ path: '<spec>', message: 'give a spec file, or flags: kong-flavor plan --to expressions -f kong.yaml' });
+  const { data, spec } = specFromFlags(opts, process.cwd(), io.stdin ?? readStdin);
+  if (opts.printSpec) {
+    io.out(printableSpec(data, spec));
+    return undefined;
+  }
+  return spec;
 }
 
 /** Spec files named on the command line: files as given, folders expanded to their `*.yaml`/`*.yml`. */
@@ -85,25 +131,29 @@ export async function run(argv: readonly string[], io: Io = { out: (t) => proces
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showSuggestionAfterError(true);
 
-  program
-    .command('plan')
-    .description('print the plan for a migration spec (a table, or JSON with --json)')
-    .argument('<spec>', 'migration spec (YAML)')
-    .option('--json', 'print plan.json instead of a table')
-    .action((file: string, opts: { json?: boolean }) => {
-      const spec = loadSpec(file);
+  withSpecFlags(
+    program
+      .command('plan')
+      .description('print the plan for a migration spec, or for an installation given as flags (a table, or JSON with --json)')
+      .argument('[spec]', 'migration spec (YAML); or flags: --to expressions -f kong.yaml')
+      .option('--json', 'print plan.json instead of a table'),
+  ).action((file: string | undefined, opts: SpecFlags & { json?: boolean; printSpec?: boolean }) => {
+      const spec = specOf(file, opts, io);
+      if (!spec) return;
       const plan = verifiedPlan(spec);
       io.out(opts.json ? JSON.stringify(plan, null, 2) + '\n' : formatPlan(plan));
     });
 
-  program
-    .command('verify')
-    .description('model-check the plan (or, with --naive, the in-place edit a user would make) over every interleaving')
-    .argument('<spec>', 'migration spec (YAML)')
-    .option('--json', 'print the verdict as JSON')
-    .option('--naive', 'verify the one-step edit of KONG_ROUTER_FLAVOR instead of the plan')
-    .action((file: string, opts: { json?: boolean; naive?: boolean }) => {
-      const spec = loadSpec(file);
+  withSpecFlags(
+    program
+      .command('verify')
+      .description('model-check the plan (or, with --naive, the in-place edit a user would make) over every interleaving')
+      .argument('[spec]', 'migration spec (YAML); or flags: --to expressions -f kong.yaml')
+      .option('--json', 'print the verdict as JSON')
+      .option('--naive', 'verify the one-step edit of KONG_ROUTER_FLAVOR instead of the plan'),
+  ).action((file: string | undefined, opts: SpecFlags & { json?: boolean; naive?: boolean; printSpec?: boolean }) => {
+      const spec = specOf(file, opts, io);
+      if (!spec) return;
       const verdict = opts.naive ? verifyNaiveSpec(spec) : planVerdict(spec);
       io.out(opts.json ? JSON.stringify(verdict, null, 2) + '\n' : formatVerdict(verdict, opts.naive ? 'the naive edit' : `the plan for ${spec.name}`));
       if (!verdict.safe) code = EXIT.unsafe;

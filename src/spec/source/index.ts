@@ -8,9 +8,9 @@ import { readHelm } from './helm';
 import { readManifests } from './manifests';
 
 /** The facts `spec.source` tells about the installation. */
-export function readSource(input: MigrationSpecInput, specDir: string): SourceFacts {
+export function readSource(input: MigrationSpecInput, specDir: string, stdin?: () => string): SourceFacts {
   const source = input.spec.source!;
-  if (source.manifests) return readManifests(input, specDir);
+  if (source.manifests) return readManifests(input, specDir, stdin);
   if (source.helm) return readHelm(input, specDir);
   throw inputError('spec.source', 'give manifests or helm');
 }

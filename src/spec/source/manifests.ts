@@ -46,9 +46,13 @@ export function isControllerContainer(c: Container): boolean {
 }
 
 /** Every object in the given files or folders, in file order. */
-export function readManifestObjects(paths: readonly string[], specDir: string, field: string): { objects: KubeObject[]; files: string[] } {
+export function readManifestObjects(paths: readonly string[], specDir: string, field: string, stdin?: () => string): { objects: KubeObject[]; files: string[] } {
   const files: string[] = [];
   for (const p of paths) {
+    if (p === '-') {
+      files.push(STDIN);
+      continue;
+    }
     const full = path.resolve(specDir, p);
     let stat: fs.Stats;
     try {
@@ -72,7 +76,8 @@ export function readManifestObjects(paths: readonly string[], specDir: string, f
   }
   const objects: KubeObject[] = [];
   for (const file of files) {
-    const text = readInputFile(file, field, MAX_MANIFEST_BYTES);
+    if (file === STDIN && !stdin) throw inputError(field, '"-" (standard input) can be given on the command line only (kong-flavor plan -f -)');
+    const text = file === STDIN ? stdin!() : readInputFile(file, field, MAX_MANIFEST_BYTES);
     const docs = YAML.parseAllDocuments(text, { prettyErrors: true });
     for (const doc of docs) {
       if (doc.errors.length > 0) {
@@ -89,7 +94,8 @@ export function readManifestObjects(paths: readonly string[], specDir: string, f
           throw inputError(field, notAnObject(item, path.basename(file)));
         }
         rejectPlaceholder(o, path.basename(file), field);
-        FILE_OF.set(o, path.relative(specDir, file) || path.basename(file));
+        dropServerFields(o);
+        FILE_OF.set(o, file === STDIN ? STDIN : path.relative(specDir, file) || path.basename(file));
         objects.push(o);
       }
     }
@@ -113,6 +119,30 @@ function checkNamespaceOverride(wanted: string | undefined, found: string | unde
 
 /** Where a container's image was read, for messages about its version. */
 const containerOrigin = (c: Container, d: KubeObject) => `container ${c.name} of Deployment ${describeDeployment(d)} (${FILE_OF.get(d) ?? 'the manifests'})`;
+
+/**
+ * Objects read from a live cluster (`kubectl get deploy,svc -o yaml`) carry what the API server
+ * set: applied back, a stale `resourceVersion` conflicts, and a copied ClusterIP (a green admin
+ * Service) is already taken. Those fields are dropped; a Service keeps `clusterIP: None`.
+ */
+function dropServerFields(o: KubeObject): void {
+  delete (o as { status?: unknown }).status;
+  for (const k of ['managedFields', 'resourceVersion', 'uid', 'creationTimestamp', 'generation', 'selfLink']) delete o.metadata[k];
+  const annotations = o.metadata.annotations;
+  if (annotations) {
+    delete annotations['kubectl.kubernetes.io/last-applied-configuration'];
+    delete annotations['deployment.kubernetes.io/revision'];
+    if (Object.keys(annotations).length === 0) delete o.metadata.annotations;
+  }
+  const spec = o.spec as { clusterIP?: string; clusterIPs?: string[] } | undefined;
+  if (o.kind === 'Service' && spec && spec.clusterIP !== 'None') {
+    delete spec.clusterIP;
+    delete spec.clusterIPs;
+  }
+}
+
+/** The name standard input goes by in messages (`-f -`). */
+export const STDIN = '(standard input)';
 
 /** The file each object was read from (for messages about objects found twice). */
 const FILE_OF = new WeakMap<object, string>();
@@ -248,14 +278,14 @@ function strategyOf(d: KubeObject, warnings: string[]): { maxSurge?: IntOrPercen
 const serviceRef = (v: string | undefined) => (v ? v.split('/').pop() : undefined);
 
 /** The facts of `source.manifests`. */
-export function readManifests(input: MigrationSpecInput, specDir: string): SourceFacts {
+export function readManifests(input: MigrationSpecInput, specDir: string, stdin?: () => string): SourceFacts {
   const field = 'spec.source.manifests';
   const src = input.spec.source!.manifests!;
-  const { objects, files } = readManifestObjects(Array.isArray(src) ? src : [src], specDir, field);
+  const { objects, files } = readManifestObjects(Array.isArray(src) ? src : [src], specDir, field, stdin);
   const deployments = objects.filter((o) => o.kind === 'Deployment' && (o.apiVersion ?? '').startsWith('apps/'));
   const gateways = deployments.filter((d) => containersOf(d).some(isGatewayContainer));
   const controllers = deployments.filter((d) => containersOf(d).some(isControllerContainer));
-  const where = files.map((f) => path.relative(specDir, f) || path.basename(f)).join(', ');
+  const where = files.map((f) => (f === STDIN ? STDIN : path.relative(specDir, f) || path.basename(f))).join(', ');
   if (gateways.length === 0 && !input.spec.gateway?.deployment) {
     throw inputError(
       field,
