@@ -17,6 +17,9 @@ export const CONTROLLER_FLAGS: Readonly<Record<string, { readonly flag: string; 
   CONTROLLER_KONG_ADMIN_SVC: { flag: '--kong-admin-svc' },
   CONTROLLER_PUBLISH_SERVICE: { flag: '--publish-service' },
   CONTROLLER_UPDATE_STATUS: { flag: '--update-status', bool: true },
+  // Read by the route report (src/routes): which Ingresses and Gateways are this controller's.
+  CONTROLLER_INGRESS_CLASS: { flag: '--ingress-class' },
+  CONTROLLER_GATEWAY_API_CONTROLLER_NAME: { flag: '--gateway-api-controller-name' },
 };
 
 /** Where a flag sits in the container's args: index, value, and whether the value is the next arg. */

@@ -1,0 +1,180 @@
+/**
+ * The ATC router of `traditional_compatible` and `expressions` (kong/router/atc.lua,
+ * compat.lua, expressions.lua, transform.lua@3.9.3 and atc-router 1.6.2): every route becomes
+ * an expression with a priority; the highest priority whose expression holds wins, and on
+ * equal priority the larger route UUID (atc-router src/router.rs: `BTreeMap<(priority, uuid)>`
+ * walked in reverse, ROUTES.md A9).
+ */
+import { Flavor } from '../model/flavor';
+import { Version, atLeast } from '../model/version';
+import { AtcContext, Expr, and, evaluate, or, pred } from './expression';
+import { compatEntries, expressionPriority } from './priority';
+import { atcPathRegex } from './regex';
+import { HttpRequest, Router, Selection } from './request';
+import { FieldsEntity, KongRoute, isExpressionEntity } from './types';
+
+/** `sni_op_transform` / `sni_val_transform`: `*.x` suffix, `x.*` prefix, trailing dot dropped. */
+function sniPredicate(sni: string): Expr {
+  if (sni.startsWith('*')) return pred('tls.sni', '=^', sni.slice(1).replace(/(.)\.$/, '$1'));
+  if (sni.endsWith('*')) return pred('tls.sni', '^=', sni.slice(0, -1));
+  return pred('tls.sni', '==', sni.length > 1 ? sni.replace(/\.$/, '') : sni);
+}
+
+/** A host of a fields route: `*.x` -> `http.host =^ ".x"`, `x.*` -> `^= "x."`, else `==` (transform.lua:385-413, A18). */
+function hostPredicate(h: string): Expr {
+  if (h.startsWith('*')) return pred('http.host', '=^', h.slice(1));
+  if (h.endsWith('*')) return pred('http.host', '^=', h.slice(0, -1));
+  return pred('http.host', '==', h);
+}
+
+/**
+ * `transform.get_expression` of a fields route (A18-A20, A24): SNIs only for https, every
+ * header value lower-cased on both sides with `any()`, `~*` a regex even among several values.
+ */
+export function fieldsExpression(r: FieldsEntity, paths: readonly string[] | undefined): Expr | undefined {
+  return and(
+    r.snis?.length ? or(pred('net.protocol', '!=', 'https'), or(...r.snis.map(sniPredicate))) : undefined,
+    r.methods?.length ? or(...r.methods.map((m) => pred('http.method', '==', m))) : undefined,
+    r.hosts?.length ? or(...r.hosts.map(hostPredicate)) : undefined,
+    paths?.length ? or(...paths.map((p) => (p.startsWith('~') ? pred('http.path', '~', atcPathRegex(p)) : pred('http.path', '^=', p)))) : undefined,
+    r.headers && Object.keys(r.headers).length
+      ? and(
+          ...Object.entries(r.headers).map(([name, values]) =>
+            or(
+              ...values.map((v) =>
+                v.startsWith('~*')
+                  ? pred(`http.headers.${name.toLowerCase().replace(/-/g, '_')}`, '~', v.slice(2).toLowerCase(), { lower: true, any: true })
+                  : pred(`http.headers.${name.toLowerCase().replace(/-/g, '_')}`, '==', v.toLowerCase(), { lower: true, any: true }),
+              ),
+            ),
+          ),
+        )
+      : undefined,
+  );
+}
+
+const PROTOCOL_OVERRIDE: Readonly<Record<string, string>> = { tls_passthrough: 'tcp', grpc: 'http', grpcs: 'https' };
+
+/**
+ * The `net.protocol` clause the `expressions` flavor appends to every route (expressions.lua@3.9.3:19-55, A26):
+ * none when the only protocol is https, tls or tls_passthrough (to let Kong redirect); grpc counts as http.
+ */
+export function protocolClause(protocols: readonly string[] | undefined): Expr | undefined {
+  const ps = protocols?.length ? protocols : ['http', 'https'];
+  if (ps.length === 1 && ['https', 'tls', 'tls_passthrough'].includes(ps[0])) return undefined;
+  return or(...ps.map((p) => pred('net.protocol', '==', PROTOCOL_OVERRIDE[p] ?? p)));
+}
+
+interface Entry {
+  readonly route: KongRoute;
+  readonly paths?: readonly string[];
+  readonly priority: bigint;
+  readonly id: string;
+  readonly matcher: Expr | undefined;
+  rank: number;
+}
+
+/** Host keys of an entry, to consider only the routes a request's host can match. */
+type HostKeys = { readonly any: true } | { readonly any: false; readonly exact: readonly string[]; readonly suffix: readonly string[]; readonly prefix: readonly string[] };
+
+function hostKeys(e: Expr | undefined): HostKeys {
+  if (!e) return { any: true };
+  const items = e.t === 'and' ? e.items : [e];
+  for (const item of items) {
+    const preds = item.t === 'pred' ? [item] : item.t === 'or' && item.items.every((x) => x.t === 'pred') ? (item.items as Expr[]) : [];
+    if (preds.length && preds.every((p) => p.t === 'pred' && p.field === 'http.host' && ['==', '=^', '^='].includes(p.op))) {
+      const ps = preds as { op: string; value: string }[];
+      return { any: false, exact: ps.filter((p) => p.op === '==').map((p) => p.value), suffix: ps.filter((p) => p.op === '=^').map((p) => p.value), prefix: ps.filter((p) => p.op === '^=').map((p) => p.value) };
+    }
+  }
+  return { any: true };
+}
+
+/** The values atc-router sees for a request (fields.lua; header values lower-cased before Kong 3.6, A21). */
+export function atcContext(req: HttpRequest, kong: Version): AtcContext {
+  const ctx = new Map<string, string[]>([
+    ['http.method', [req.method]],
+    ['http.host', [req.host]],
+    ['http.path', [req.path]],
+    ['net.protocol', [req.scheme]],
+  ]);
+  if (req.scheme === 'https') ctx.set('tls.sni', [req.host]);
+  const lowerValues = !atLeast(kong, '3.6');
+  for (const [name, value] of Object.entries(req.headers)) ctx.set(`http.headers.${name.toLowerCase().replace(/-/g, '_')}`, [lowerValues ? value.toLowerCase() : value]);
+  for (const [name, value] of Object.entries(req.query ?? {})) ctx.set(`http.queries.${name}`, [value]);
+  return ctx;
+}
+
+export interface AtcRouterOptions {
+  readonly flavor: Exclude<Flavor, 'traditional'>;
+  readonly kong: Version;
+  /** IDs of split routes (tests use the oracle's stand-in). */
+  readonly splitId?: (id: string, i: number) => string;
+}
+
+/** The ATC router over `routes` (HTTP routes only). */
+export function atcRouter(routes: readonly KongRoute[], opts: AtcRouterOptions): Router {
+  const entries: Entry[] = [];
+  for (const route of routes) {
+    if (route.stream) continue;
+    const proto = opts.flavor === 'expressions' ? protocolClause(route.entity.protocols) : undefined;
+    if (isExpressionEntity(route.entity)) {
+      entries.push({ route, priority: expressionPriority(route.entity.priority), id: route.id, matcher: and(route.expr, proto), rank: 0 });
+      continue;
+    }
+    const fields = route.entity;
+    for (const c of compatEntries(fields, route.id, opts.kong, opts.splitId)) {
+      entries.push({ route, paths: c.paths, priority: c.priority, id: c.id, matcher: and(fieldsExpression(fields, c.paths), proto), rank: 0 });
+    }
+  }
+  entries.sort((a, b) => (a.priority !== b.priority ? (a.priority > b.priority ? -1 : 1) : a.id > b.id ? -1 : a.id < b.id ? 1 : 0));
+  entries.forEach((e, i) => (e.rank = i));
+  const byRoute = new Map<KongRoute, Entry[]>();
+  for (const e of entries) byRoute.set(e.route, [...(byRoute.get(e.route) ?? []), e]);
+  const byHost = new Map<string, Entry[]>();
+  const wildcard: { e: Entry; keys: Extract<HostKeys, { any: false }> }[] = [];
+  const anyHost: Entry[] = [];
+  for (const e of entries) {
+    const k = hostKeys(e.matcher);
+    if (k.any) anyHost.push(e);
+    else {
+      for (const h of k.exact) byHost.set(h, [...(byHost.get(h) ?? []), e]);
+      if (k.suffix.length || k.prefix.length) wildcard.push({ e, keys: k });
+    }
+  }
+  return {
+    matches(route: KongRoute, req: HttpRequest): boolean {
+      const ctx = atcContext(req, opts.kong);
+      return (byRoute.get(route) ?? []).some((e) => !e.matcher || evaluate(e.matcher, ctx));
+    },
+    select(req: HttpRequest): Selection | undefined {
+      const seen = new Set<Entry>();
+      const candidates: Entry[] = [];
+      const push = (e: Entry) => {
+        if (!seen.has(e)) {
+          seen.add(e);
+          candidates.push(e);
+        }
+      };
+      for (const e of byHost.get(req.host) ?? []) push(e);
+      for (const w of wildcard) if (w.keys.suffix.some((s) => req.host.endsWith(s)) || w.keys.prefix.some((p) => req.host.startsWith(p))) push(w.e);
+      for (const e of anyHost) push(e);
+      candidates.sort((a, b) => a.rank - b.rank);
+      const ctx = atcContext(req, opts.kong);
+      for (let i = 0; i < candidates.length; i++) {
+        const e = candidates[i];
+        if (e.matcher && !evaluate(e.matcher, ctx)) continue;
+        let tiedWith: KongRoute | undefined;
+        for (let j = i + 1; j < candidates.length && candidates[j].priority === e.priority; j++) {
+          const o = candidates[j];
+          if (o.route !== e.route && (!o.matcher || evaluate(o.matcher, ctx))) {
+            tiedWith = o.route;
+            break;
+          }
+        }
+        return { route: e.route, ...(e.paths ? { paths: e.paths } : {}), ...(tiedWith ? { tiedWith } : {}) };
+      }
+      return undefined;
+    },
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * The route-semantics report (issue 11): will the routes behave the same after the flavor
+ * change? Read the routing objects of the controller's classes, translate them as KIC does
+ * under each flavor, judge every route and every pair that can match the same request, report.
+ * The only entry point of src/routes for the rest of the code.
+ */
+import { EXPRESSION_ROUTES_GATE, FeatureGates } from '../model/featureGates';
+import { FLAVORS, Flavor, RouteShape } from '../model/flavor';
+import { controllerRouteShape, gatewayAccepts, kicNeedsExpressionRoutesGate } from '../model/rules';
+import { Version, formatMinor } from '../model/version';
+import { controllerSetting } from '../spec/controllerSettings';
+import { KubeObject, ResolvedSpec } from '../spec/types';
+import { refusals } from './acceptance';
+import { judgeRoutes } from './judge';
+import { routeUnits } from './objects';
+import { ControllerClasses, DEFAULT_GATEWAY_CONTROLLER, DEFAULT_INGRESS_CLASS, RoutingObjects, countRoutingObjects, readRoutingObjects } from './read';
+import { reachesFailOn } from './report';
+import { translate } from './translate';
+import { FailOn, Finding, RouteReport, Translation } from './types';
+
+export type { ExampleRequest, FailOn, Finding, RouteEntry, RouteReport, Severity } from './types';
+export { formatRouteTable, routeReportMarkdown, summaryLine, reachesFailOn } from './report';
+export { DEFAULT_GATEWAY_CONTROLLER, DEFAULT_INGRESS_CLASS } from './read';
+
+export interface RouteReportInput {
+  /** Every object read: the manifests and the `spec.source.routes` files. */
+  readonly objects: readonly KubeObject[];
+  readonly from: Flavor;
+  readonly to: Flavor;
+  readonly kong: Version;
+  readonly kic: Version;
+  /** Controller feature gates today (KIC 2.x: `ExpressionRoutes`). */
+  readonly gatesBefore?: FeatureGates;
+  /** Feature gates once migrated (the plan turns `ExpressionRoutes` on for KIC 2.x -> expressions). */
+  readonly gatesAfter?: FeatureGates;
+  readonly classes?: ControllerClasses;
+  /** IDs of split routes (tests pass the Kong-router oracle's stand-in). */
+  readonly splitId?: (id: string, i: number) => string;
+}
+
+/** The route shape KIC emits for a flavor with these gates (DOMAIN.md §2, ROUTES.md B1, B2). */
+const shapeFor = (kic: Version, flavor: Flavor, gates: FeatureGates | undefined) => controllerRouteShape(kic, flavor, gates?.[EXPRESSION_ROUTES_GATE] === true);
+
+function gatesAfterFor(input: RouteReportInput): FeatureGates {
+  if (input.gatesAfter) return input.gatesAfter;
+  const before = input.gatesBefore ?? {};
+  return input.to === 'expressions' && kicNeedsExpressionRoutesGate(input.kic) ? { ...before, [EXPRESSION_ROUTES_GATE]: true } : before;
+}
+
+/** The report for a migration of the objects' routes. */
+export function routeReport(input: RouteReportInput): RouteReport {
+  const objects = readRoutingObjects(input.objects, input.classes ?? { ingressClass: DEFAULT_INGRESS_CLASS, gatewayControllerName: DEFAULT_GATEWAY_CONTROLLER });
+  const units = routeUnits(objects);
+  const ctx = { kic: input.kic, kong: input.kong };
+  const shapeBefore = shapeFor(input.kic, input.from, input.gatesBefore);
+  const shapeAfter = shapeFor(input.kic, input.to, gatesAfterFor(input));
+  const before = translate(objects, units, shapeBefore, ctx);
+  const after = shapeAfter === shapeBefore ? before : translate(objects, units, shapeAfter, ctx);
+  const judged = judgeRoutes({ from: input.from, to: input.to, kong: input.kong, kic: input.kic, objects, units, before, after, ...(input.splitId ? { splitId: input.splitId } : {}) });
+  const notes: Finding[] = [
+    ...objects.notes.map((n) => ({ rule: 'input', severity: 'info' as const, routes: [], message: n, source: 'ROUTES.md "Minimum data a tool needs"' })),
+    ...objects.setAside.map((s) => ({ rule: 'input', severity: 'info' as const, routes: [], message: `${s.object} is not read: ${s.reason}`, source: 'KIC internal/store/store.go' })),
+  ];
+  return {
+    from: input.from,
+    to: input.to,
+    kong: formatMinor(input.kong),
+    kic: formatMinor(input.kic),
+    objects: countRoutingObjects(objects),
+    routes: judged.routes,
+    findings: [...judged.findings, ...notes],
+  };
+}
+
+/** The findings that refuse a plan under `failOn`. */
+export const blockingFindings = (report: RouteReport, failOn: FailOn): Finding[] => report.findings.filter((f) => reachesFailOn(f.severity, failOn));
+
+/**
+ * The (gateway flavor, route shape) pairs whose configuration a gateway on this Kong refuses
+ * because of a route's content: what the verifier's gateways learn (DB-less: the whole config
+ * is refused). Only pairs a gateway accepts by shape are listed.
+ */
+export function refusedConfigurations(input: Pick<RouteReportInput, 'objects' | 'kong' | 'kic' | 'classes'>): { flavor: Flavor; shape: RouteShape }[] {
+  const objects: RoutingObjects = readRoutingObjects(input.objects, input.classes ?? { ingressClass: DEFAULT_INGRESS_CLASS, gatewayControllerName: DEFAULT_GATEWAY_CONTROLLER });
+  if (countRoutingObjects(objects) === 0) return [];
+  const units = routeUnits(objects);
+  const out: { flavor: Flavor; shape: RouteShape }[] = [];
+  const translations = new Map<RouteShape, Translation>();
+  for (const shape of ['fields', 'expressions'] as const) {
+    for (const flavor of FLAVORS) {
+      if (!gatewayAccepts(flavor, input.kong, shape)) continue;
+      if (!translations.has(shape)) translations.set(shape, translate(objects, units, shape, { kic: input.kic, kong: input.kong }));
+      if (translations.get(shape)!.routes.some((r) => refusals(r, flavor, input.kong).length > 0)) out.push({ flavor, shape });
+    }
+  }
+  return out;
+}
+
+/** The ingress class and Gateway API controller name of the spec's controller (`--ingress-class`, `--gateway-api-controller-name`). */
+export function controllerClasses(spec: ResolvedSpec): ControllerClasses {
+  const dep = spec.base.controllerDeployment ?? spec.base.gatewayDeployment;
+  const name = spec.controller?.container ?? spec.gateway.sidecar?.container;
+  const containers = ((dep?.spec as { template?: { spec?: { containers?: { name: string; env?: { name: string; value?: string }[]; args?: unknown }[] } } })?.template?.spec?.containers ?? []).filter((c) => c && typeof c === 'object');
+  const c = containers.find((x) => x.name === name);
+  return {
+    ingressClass: (c && controllerSetting(c, 'CONTROLLER_INGRESS_CLASS')) || DEFAULT_INGRESS_CLASS,
+    gatewayControllerName: (c && controllerSetting(c, 'CONTROLLER_GATEWAY_API_CONTROLLER_NAME')) || DEFAULT_GATEWAY_CONTROLLER,
+  };
+}

@@ -1,0 +1,322 @@
+/**
+ * A port of Kong's `traditional` router (kong/router/traditional.lua@3.9.3, HTTP subsystem):
+ * routes split per path and sorted (ROUTES.md A3), grouped in categories by the fields they
+ * set, and a request first looked up in the global indexes (the first regex path in the sorted
+ * list that matches becomes `hits.uri`, A11), then matched category by category against the
+ * reduced candidate set and then against the whole category.
+ */
+import { MATCH_RULES, SUBMATCH, TraditionalKey, compareCategories, compareTraditional } from './priority';
+import { literalPrefix, pcreIsMatch } from './regex';
+import { HttpRequest, Router, Selection } from './request';
+import { FieldsEntity, KongRoute, isExpressionEntity } from './types';
+
+interface UriT {
+  readonly isPrefix: boolean;
+  /** Prefix: the path; regex: the pattern without `~`. */
+  readonly value: string;
+}
+
+interface HostT {
+  readonly value: string;
+  readonly wildcard: boolean;
+  readonly regex?: string;
+}
+
+interface HeaderT {
+  readonly name: string;
+  readonly values: ReadonlySet<string>;
+  /** `~*` pattern, only when the header lists exactly one value (A19). */
+  readonly pattern?: string;
+}
+
+interface RouteT {
+  readonly route: KongRoute;
+  readonly path?: string;
+  readonly matchRules: number;
+  readonly key: TraditionalKey;
+  readonly hosts: readonly HostT[];
+  readonly plainHosts: ReadonlySet<string>;
+  readonly headers: readonly HeaderT[];
+  readonly uris: readonly UriT[];
+  readonly urisByValue: ReadonlyMap<string, UriT>;
+  readonly methods: ReadonlySet<string>;
+  readonly snis: ReadonlySet<string>;
+}
+
+interface Category {
+  readonly bits: number;
+  readonly matchWeight: number;
+  readonly byHost: Map<string, RouteT[]>;
+  readonly byHeader: Map<string, RouteT[]>;
+  readonly byUri: Map<string, RouteT[]>;
+  readonly byMethod: Map<string, RouteT[]>;
+  readonly bySni: Map<string, RouteT[]>;
+  readonly all: RouteT[];
+}
+
+/** Whether Kong can categorize the route at all (`marshall_route` needs one of these fields). */
+export const hasMatchFields = (r: FieldsEntity) => !!(r.hosts?.length || r.headers || r.methods?.length || r.paths?.length || r.snis?.length);
+
+/** `marshall_route` for one route with at most one path. */
+function marshall(route: KongRoute, r: FieldsEntity, path: string | undefined): RouteT {
+  let matchRules = 0;
+  let matchWeight = 0;
+  let submatch = 0;
+  let maxUriLength = 0;
+  const hosts: HostT[] = [];
+  const plainHosts = new Set<string>();
+  if (r.hosts?.length) {
+    let wild = false;
+    let wildPort = false;
+    for (const h of r.hosts) {
+      if (h.includes('*')) {
+        wild = true;
+        const hasPort = /:\d+$/.test(h);
+        let regex = h.replace(/\./g, '\\.').replace(/\*/g, '.+') + '$';
+        if (!hasPort) regex = regex.replace(/\$$/, '(?::\\d+)?$');
+        else wildPort = true;
+        hosts.push({ value: h, wildcard: true, regex });
+      } else {
+        hosts.push({ value: h, wildcard: false });
+        plainHosts.add(h);
+      }
+    }
+    matchRules |= MATCH_RULES.HOST;
+    matchWeight++;
+    if (!wild) submatch |= SUBMATCH.PLAIN_HOSTS_ONLY;
+    if (wildPort) submatch |= SUBMATCH.HAS_WILDCARD_HOST_PORT;
+  }
+  const headers: HeaderT[] = [];
+  for (const [rawName, values] of Object.entries(r.headers ?? {})) {
+    const name = rawName.toLowerCase();
+    if (name === 'host') continue;
+    const pattern = values.length === 1 && values[0].startsWith('~*') ? values[0].slice(2) : undefined;
+    headers.push({ name, values: new Set(values.map((v) => v.toLowerCase())), ...(pattern !== undefined ? { pattern } : {}) });
+  }
+  if (headers.length) {
+    matchRules |= MATCH_RULES.HEADER;
+    matchWeight++;
+  }
+  const uris: UriT[] = [];
+  const urisByValue = new Map<string, UriT>();
+  if (path !== undefined) {
+    matchRules |= MATCH_RULES.URI;
+    matchWeight++;
+    const u: UriT = path.startsWith('~') ? { isPrefix: false, value: path.slice(1) } : { isPrefix: true, value: path };
+    if (u.isPrefix) maxUriLength = path.length;
+    else submatch |= SUBMATCH.HAS_REGEX_URI;
+    uris.push(u);
+    urisByValue.set(u.value, u);
+  }
+  const methods = new Set((r.methods ?? []).map((m) => m.toUpperCase()));
+  if (methods.size) {
+    matchRules |= MATCH_RULES.METHOD;
+    matchWeight++;
+  }
+  const snis = new Set((r.snis ?? []).map((s) => (s.length > 1 && s.endsWith('.') ? s.slice(0, -1) : s)));
+  if (snis.size) {
+    matchRules |= MATCH_RULES.SNI;
+    matchWeight++;
+  }
+  return {
+    route,
+    ...(path !== undefined ? { path } : {}),
+    matchRules,
+    key: { matchRules, matchWeight, submatchWeight: submatch, headerCount: headers.length, regexPriority: r.regex_priority ?? 0, maxUriLength, createdAt: route.order },
+    hosts,
+    plainHosts,
+    headers,
+    uris,
+    urisByValue,
+    methods,
+    snis,
+  };
+}
+
+const push = <K, V>(m: Map<K, V[]>, k: K, v: V) => {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+};
+
+interface Ctx {
+  readonly req: HttpRequest;
+  readonly hostWithPort: string;
+  readonly sni: string;
+  hitHost?: string;
+  hitUri?: string;
+  hitHeader?: string;
+}
+
+function matchRoute(t: RouteT, ctx: Ctx): boolean {
+  const req = ctx.req;
+  if (t.matchRules & MATCH_RULES.HOST) {
+    let ok = t.plainHosts.has(ctx.hitHost ?? req.host) || t.plainHosts.has(req.host);
+    if (!ok) ok = t.hosts.some((h) => h.wildcard && pcreIsMatch(h.regex!, ctx.hostWithPort, true) === true);
+    if (!ok) return false;
+  }
+  if (t.matchRules & MATCH_RULES.HEADER) {
+    for (const h of t.headers) {
+      const v = req.headers[h.name];
+      if (v === undefined) return false;
+      const lv = v.toLowerCase();
+      // A19: values compared lower-cased; the pattern is not lower-cased and runs unanchored.
+      if (!h.values.has(lv) && !(h.pattern !== undefined && pcreIsMatch(h.pattern, lv, false) === true)) return false;
+    }
+  }
+  if (t.matchRules & MATCH_RULES.URI) {
+    if (req.path === '') return false;
+    const indexed = t.urisByValue.get(ctx.hitUri ?? req.path);
+    // A regex keyed by the hit that does not match falls through to "plain or prefix match from the index" (:1016-1035).
+    if (!indexed) {
+      const ok = t.uris.some((u) => (u.isPrefix ? req.path.startsWith(u.value) : pcreIsMatch(u.value, req.path, true) === true));
+      if (!ok) return false;
+    }
+  }
+  if (t.matchRules & MATCH_RULES.METHOD && !t.methods.has(req.method)) return false;
+  if (t.matchRules & MATCH_RULES.SNI && !(req.scheme === 'http' || t.snis.has(ctx.sni))) return false;
+  return true;
+}
+
+export interface TraditionalRouter extends Router {
+  /** The route entries in Kong's sorted order (for tests and for tie detection). */
+  readonly sorted: readonly { readonly route: KongRoute; readonly path?: string; readonly key: TraditionalKey }[];
+}
+
+/** The traditional router over the fields routes among `routes` (HTTP only). */
+export function traditionalRouter(routes: readonly KongRoute[]): TraditionalRouter {
+  const marshalled: RouteT[] = [];
+  for (const route of routes) {
+    if (route.stream || isExpressionEntity(route.entity) || !hasMatchFields(route.entity)) continue;
+    const r = route.entity;
+    if (r.paths && r.paths.length > 1) for (const p of r.paths) marshalled.push(marshall(route, r, p));
+    else marshalled.push(marshall(route, r, r.paths?.[0]));
+  }
+  // Lua's sort is not stable; created_at decides, and the input order stands in for equal keys.
+  const sorted = marshalled.map((t, i) => ({ t, i })).sort((a, b) => compareTraditional(a.t.key, b.t.key) || a.i - b.i).map((x) => x.t);
+  const categories = new Map<number, Category>();
+  const plainHostIndex = new Set<string>();
+  const headerNames: string[] = [];
+  const plainUris = new Set<string>();
+  const prefixUris: UriT[] = [];
+  const regexUris: { value: string; order: number }[] = [];
+  const wildcardHosts: HostT[] = [];
+  const methodIndex = new Set<string>();
+  const sniIndex = new Set<string>();
+  for (const t of sorted) {
+    let c = categories.get(t.matchRules);
+    if (!c) {
+      c = { bits: t.matchRules, matchWeight: t.key.matchWeight, byHost: new Map(), byHeader: new Map(), byUri: new Map(), byMethod: new Map(), bySni: new Map(), all: [] };
+      categories.set(t.matchRules, c);
+    }
+    c.all.push(t);
+    for (const h of t.hosts) push(c.byHost, h.value, t);
+    for (const h of t.headers) push(c.byHeader, h.name, t);
+    for (const u of t.uris) push(c.byUri, u.value, t);
+    for (const m of t.methods) push(c.byMethod, m, t);
+    for (const s of t.snis) push(c.bySni, s, t);
+    for (const h of t.hosts) (h.wildcard ? wildcardHosts.push(h) : plainHostIndex.add(h.value));
+    for (const h of t.headers) if (!headerNames.includes(h.name)) headerNames.push(h.name);
+    for (const u of t.uris) {
+      if (u.isPrefix) {
+        plainUris.add(u.value);
+        prefixUris.push(u);
+      } else regexUris.push({ value: u.value, order: regexUris.length });
+    }
+    for (const m of t.methods) methodIndex.add(m);
+    for (const s of t.snis) sniIndex.add(s);
+  }
+  prefixUris.sort((a, b) => b.value.length - a.value.length);
+  const catsSorted = [...categories.values()].sort(compareCategories);
+  const lookup = new Map(catsSorted.map((c, i) => [c.bits, i]));
+  // The first matching regex of the global list, found through an index of literal prefixes.
+  const regexByPrefix = new Map<string, { value: string; order: number }[]>();
+  for (const u of regexUris) push(regexByPrefix, literalPrefix(u.value), u);
+
+  const firstRegexHit = (path: string): string | undefined => {
+    const candidates: { value: string; order: number }[] = [];
+    for (let k = 0; k <= path.length; k++) {
+      const l = regexByPrefix.get(path.slice(0, k));
+      if (l) candidates.push(...l);
+    }
+    candidates.sort((a, b) => a.order - b.order);
+    return candidates.find((u) => pcreIsMatch(u.value, path, true) === true)?.value;
+  };
+
+  const reduce = (c: Category, ctx: Ctx): RouteT[] | undefined => {
+    let smallest: RouteT[] | undefined;
+    const consider = (list: RouteT[] | undefined) => {
+      if (list !== undefined && (smallest === undefined || list.length < smallest.length)) smallest = list;
+    };
+    if (c.bits & MATCH_RULES.HOST) consider(c.byHost.get(ctx.hitHost ?? ctx.req.host));
+    if (c.bits & MATCH_RULES.HEADER) {
+      const l = ctx.hitHeader !== undefined ? c.byHeader.get(ctx.hitHeader) : undefined;
+      if (l !== undefined) return l;
+    }
+    if (c.bits & MATCH_RULES.URI) consider(ctx.hitUri !== undefined ? c.byUri.get(ctx.hitUri) : undefined);
+    if (c.bits & MATCH_RULES.METHOD) consider(c.byMethod.get(ctx.req.method));
+    if (c.bits & MATCH_RULES.SNI) consider(c.bySni.get(ctx.sni));
+    return smallest;
+  };
+
+  const byRoute = new Map<KongRoute, RouteT[]>();
+  for (const t of sorted) push(byRoute, t.route, t);
+  const contextOf = (req: HttpRequest): Ctx => ({ req, hostWithPort: `${req.host}:${req.scheme === 'https' ? 443 : 80}`, sni: req.scheme === 'https' ? req.host : '' });
+  return {
+    matches(route: KongRoute, req: HttpRequest): boolean {
+      return (byRoute.get(route) ?? []).some((t) => matchRoute(t, contextOf(req)));
+    },
+    sorted: sorted.map((t) => ({ route: t.route, ...(t.path !== undefined ? { path: t.path } : {}), key: t.key })),
+    select(req: HttpRequest): Selection | undefined {
+      const ctx = contextOf(req);
+      let cat = 0;
+      for (const name of headerNames) {
+        if (req.headers[name] !== undefined && ctx.hitHeader === undefined) {
+          ctx.hitHeader = name;
+          cat |= MATCH_RULES.HEADER;
+        }
+      }
+      if (plainHostIndex.has(ctx.hostWithPort) || plainHostIndex.has(req.host)) cat |= MATCH_RULES.HOST;
+      else {
+        const w = wildcardHosts.find((h) => pcreIsMatch(h.regex!, ctx.hostWithPort, true) === true);
+        if (w) {
+          ctx.hitHost = w.value;
+          cat |= MATCH_RULES.HOST;
+        }
+      }
+      if (regexUris.length) {
+        const hit = firstRegexHit(req.path);
+        if (hit !== undefined) {
+          ctx.hitUri = hit;
+          cat |= MATCH_RULES.URI;
+        }
+      }
+      if (plainUris.size && ctx.hitUri === undefined) {
+        if (plainUris.has(req.path)) {
+          ctx.hitUri = req.path;
+          cat |= MATCH_RULES.URI;
+        } else {
+          const p = prefixUris.find((u) => req.path.startsWith(u.value));
+          if (p) {
+            ctx.hitUri = p.value;
+            cat |= MATCH_RULES.URI;
+          }
+        }
+      }
+      if (methodIndex.has(req.method)) cat |= MATCH_RULES.METHOD;
+      if (sniIndex.has(ctx.sni)) cat |= MATCH_RULES.SNI;
+      if (cat === 0) return undefined;
+      for (let i = lookup.get(cat) ?? 0; i < catsSorted.length; i++) {
+        const c = catsSorted[i];
+        const reduced = reduce(c, ctx);
+        const found = (reduced && reduced.find((t) => matchRoute(t, ctx))) ?? c.all.find((t) => matchRoute(t, ctx));
+        if (found) {
+          // A tie: another entry of another route in this category with the same key that matches too (R6).
+          const tied = (reduced ?? c.all).find((t) => t !== found && t.route !== found.route && compareTraditional({ ...t.key, createdAt: 0 }, { ...found.key, createdAt: 0 }) === 0 && matchRoute(t, ctx));
+          return { route: found.route, ...(found.path !== undefined ? { paths: [found.path] } : {}), ...(tied ? { tiedWith: tied.route } : {}) };
+        }
+      }
+      return undefined;
+    },
+  };
+}
