@@ -65,7 +65,7 @@ function marshall(route: KongRoute, r: FieldsEntity, path: string | undefined): 
   let maxUriLength = 0;
   const hosts: HostT[] = [];
   const plainHosts = new Set<string>();
-  if (r.hosts?.length) {
+  if (r.hosts) {
     let wild = false;
     let wildPort = false;
     for (const h of r.hosts) {
@@ -81,8 +81,11 @@ function marshall(route: KongRoute, r: FieldsEntity, path: string | undefined): 
         plainHosts.add(h);
       }
     }
-    matchRules |= MATCH_RULES.HOST;
-    matchWeight++;
+    if (hosts.length) {
+      matchRules |= MATCH_RULES.HOST;
+      matchWeight++;
+    }
+    // An empty hosts list still counts as "plain hosts only" (traditional.lua:395-397).
     if (!wild) submatch |= SUBMATCH.PLAIN_HOSTS_ONLY;
     if (wildPort) submatch |= SUBMATCH.HAS_WILDCARD_HOST_PORT;
   }
