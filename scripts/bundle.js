@@ -16,7 +16,8 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
-const common = { bundle: true, platform: 'node', target: 'node20', minify: true, legalComments: 'linked', logLevel: 'warning' };
+// rregex (Rust's regex crate as WebAssembly, for the route report) loads its .wasm beside itself: keep it a runtime require.
+const common = { bundle: true, platform: 'node', target: 'node20', minify: true, legalComments: 'linked', logLevel: 'warning', external: ['rregex'] };
 const lib = path.join(__dirname, '..', 'lib');
 
 async function main() {

@@ -15,6 +15,7 @@ import { SpecFlags, hasSpecFlags, printableSpec, specFromFlags } from './spec/fl
 import { MAX_MANIFEST_BYTES } from './spec/source/manifests';
 import { Verdict } from './plan/types';
 import { synthFleet } from './fleet';
+import { formatRouteTable, specRouteReport } from './routes';
 import { verifiedPlan, verifyNaiveSpec } from './verification';
 import { version } from '../package.json';
 
@@ -157,6 +158,16 @@ export async function run(argv: readonly string[], io: Io = { out: (t) => proces
       const verdict = opts.naive ? verifyNaiveSpec(spec) : planVerdict(spec);
       io.out(opts.json ? JSON.stringify(verdict, null, 2) + '\n' : formatVerdict(verdict, opts.naive ? 'the naive edit' : `the plan for ${spec.name}`));
       if (!verdict.safe) code = EXIT.unsafe;
+    });
+
+  program
+    .command('routes')
+    .description('the route-semantics report: routes the target flavor refuses, matches differently or drops settings of, with example requests (ROUTES.md)')
+    .argument('<spec>', 'migration spec (YAML) with spec.source.manifests or spec.source.routes')
+    .option('--json', 'print the report as JSON')
+    .action((file: string, opts: { json?: boolean }) => {
+      const report = specRouteReport(loadSpec(file));
+      io.out(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatRouteTable(report));
     });
 
   program

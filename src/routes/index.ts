@@ -107,3 +107,16 @@ export function controllerClasses(spec: ResolvedSpec): ControllerClasses {
     gatewayControllerName: (c && controllerSetting(c, 'CONTROLLER_GATEWAY_API_CONTROLLER_NAME')) || DEFAULT_GATEWAY_CONTROLLER,
   };
 }
+
+/** The report for a resolved spec: its routing objects, its from -> to, its Kong and KIC versions. */
+export function specRouteReport(spec: ResolvedSpec): RouteReport {
+  return routeReport({
+    objects: spec.routes.objects,
+    from: spec.from,
+    to: spec.to,
+    kong: spec.gateway.version,
+    kic: spec.controller?.version ?? spec.gateway.sidecar!.version,
+    gatesBefore: spec.controller?.featureGates ?? spec.gateway.sidecar?.featureGates ?? {},
+    classes: controllerClasses(spec),
+  });
+}

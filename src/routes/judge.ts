@@ -479,7 +479,7 @@ export function judgeRoutes(input: JudgeInput): Judgement {
         rule,
         severity: refusedAfter.has(bAfter!) ? 'rejected' : 'changed',
         routes: ids,
-        message: `${req.method} ${req.host}${req.path}: ${what}; it goes to ${who(ua)} instead of ${who(ub)}${explained[0] ? ` (${explained[0].message.split(': ').slice(1).join(': ')})` : ''}`,
+        message: `${req.method} ${req.host}${req.path}: ${what}; it goes to ${who(ua)} instead of ${who(ub)}${explained[0] ? ` (see the ${explained[0].rule} finding of ${unitMap.get(changedUnit!)?.objectName})` : ''}`,
         source: explained[0]?.source ?? 'ROUTES.md A12-A26, B4-B19',
         example,
       },

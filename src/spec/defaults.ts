@@ -7,6 +7,8 @@ export const DEFAULTS = {
   strategy: 'auto',
   /** `spec.allowDowntime`: plans must keep serving unless the user says otherwise. */
   allowDowntime: false,
+  /** `spec.routes.failOn`: a route the target gateways refuse refuses the plan (src/routes). */
+  routesFailOn: 'rejected' as 'rejected' | 'changed' | 'never',
   /** `spec.namespace`: the namespace of KIC's all-in-one manifests. */
   namespace: 'kong',
   /** `spec.topology`: the controller runs in its own Deployment (gateway discovery). */

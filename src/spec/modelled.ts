@@ -8,7 +8,7 @@ import { formatFeatureGates } from '../model/featureGates';
 import { IntOrPercent } from './intOrPercent';
 import { BaseObjects, KubeObject, ResolvedSpec } from './types';
 
-type Unbased = Omit<ResolvedSpec, 'base'>;
+type Unbased = Omit<ResolvedSpec, 'base' | 'routes'>;
 
 /** `k8s.IntOrString` for a spec int-or-percent. */
 export function intOrString(value: IntOrPercent): k8s.IntOrString {

@@ -16,6 +16,7 @@ import {
   BaseObjects,
   Database,
   HelmSource,
+  KubeObject,
   ResolvedController,
   ResolvedGateway,
   ResolvedSidecar,
@@ -67,6 +68,8 @@ export interface SourceFacts {
   readonly baseOrigin?: BaseObjects['origin'];
   readonly helm?: HelmSource;
   readonly warnings?: readonly string[];
+  /** Objects of `spec.source.routes`, for the route report. */
+  readonly routeObjects?: readonly KubeObject[];
 }
 
 function versionOf(
@@ -327,5 +330,10 @@ export function resolveSpec(input: MigrationSpecInput, facts: SourceFacts = {}):
     warnings: [...(facts.warnings ?? [])],
   };
   const base = facts.base ?? { ...modelledObjects(resolvedWithoutBase), origin: facts.baseOrigin ?? 'modelled' };
-  return { ...resolvedWithoutBase, base };
+  const routes = {
+    objects: [...(base.origin === 'manifests' ? base.all : []), ...(facts.routeObjects ?? [])],
+    failOn: s.routes?.failOn ?? DEFAULTS.routesFailOn,
+    given: s.source?.routes !== undefined,
+  };
+  return { ...resolvedWithoutBase, base, routes };
 }

@@ -99,9 +99,16 @@ export const SourceSchema = z
     manifests: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
     /** One release, or two kong/kong releases (gateway discovery: the gateways' and the controller's). */
     helm: z.union([HelmSourceSchema, z.array(HelmSourceSchema).min(1).max(2)]).optional(),
+    /** Routing objects for the route report (Ingress, HTTPRoute, ...): a file, files or folders. */
+    routes: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
   })
   .refine((s) => !(s.manifests && s.helm), { message: 'give either manifests or helm, not both' })
-  .refine((s) => s.manifests || s.helm, { message: 'give manifests (file, files or folder) or helm' });
+  .refine((s) => s.manifests || s.helm || s.routes, { message: 'give manifests (file, files or folder), helm, or routes' });
+
+/** `spec.routes`: which route findings refuse a plan (src/routes). */
+export const RoutesSchema = z.strictObject({
+  failOn: z.enum(['rejected', 'changed', 'never']).optional(),
+});
 
 export const ArgoCdSchema = z.strictObject({
   mode: z.enum(['waves', 'app-per-phase']).optional(),
@@ -133,6 +140,7 @@ export const SpecBodySchema = z.strictObject({
   source: SourceSchema.optional(),
   output: OutputSchema.optional(),
   hooks: HooksSchema.optional(),
+  routes: RoutesSchema.optional(),
 });
 
 export const MigrationSpecSchema = z.strictObject({

@@ -150,4 +150,15 @@ export interface ResolvedSpec {
   readonly inferred: readonly string[];
   /** Things the user should know about the input (e.g. literal secrets copied through). */
   readonly warnings: readonly string[];
+  /** The route report's input (src/routes): routing objects read and which findings refuse a plan. */
+  readonly routes: ResolvedRoutes;
+}
+
+export interface ResolvedRoutes {
+  /** Every object of `source.manifests` and `source.routes` (the report picks the routing ones). */
+  readonly objects: readonly KubeObject[];
+  /** `spec.routes.failOn` (default `rejected`). */
+  readonly failOn: 'rejected' | 'changed' | 'never';
+  /** Whether `spec.source.routes` was given (the report is then always shown). */
+  readonly given: boolean;
 }

@@ -1,0 +1,81 @@
+/**
+ * Rules R1-R28 checkable from manifests: each has objects that trigger it and objects that do
+ * not (the nearest harmless variant), judged through the whole report.
+ */
+import { routeReport } from '../../src/routes';
+import { parseVersion } from '../../src/model/version';
+import { KIC_34, KONG_39 } from './helpers';
+
+type Obj = Record<string, unknown>;
+const backend = (name: string) => ({ service: { name, port: { number: 80 } } });
+const ingress = (name: string, paths: [string, string][], annotations: Record<string, string> = {}, host = 'a.test'): Obj => ({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'Ingress',
+  metadata: { name, namespace: 'default', annotations },
+  spec: { ingressClassName: 'kong', rules: [{ ...(host ? { host } : {}), http: { paths: paths.map(([path, pathType]) => ({ path, pathType, backend: backend(name) })) } }] },
+});
+const httpRoute = (name: string, matches: Obj[], extra: Obj = {}, annotations: Record<string, string> = {}): Obj => ({
+  apiVersion: 'gateway.networking.k8s.io/v1',
+  kind: 'HTTPRoute',
+  metadata: { name, namespace: 'default', annotations },
+  spec: { parentRefs: [{ name: 'kong' }], hostnames: ['a.test'], rules: [{ matches, backendRefs: [{ name, port: 80 }] }], ...extra },
+});
+
+function rulesOf(objects: Obj[], from: 'traditional' | 'traditional_compatible' | 'expressions', to: 'traditional' | 'traditional_compatible' | 'expressions', kic = KIC_34, kong = KONG_39) {
+  const r = routeReport({ objects: objects as never, from, to, kong, kic });
+  return r.findings.map((f) => f.rule);
+}
+
+const cases: { rule: string; from: 'traditional' | 'traditional_compatible' | 'expressions'; to: 'traditional' | 'traditional_compatible' | 'expressions'; triggers: Obj[]; not: Obj[]; kic?: string; kong?: string }[] = [
+  { rule: 'R1', from: 'traditional', to: 'traditional_compatible', triggers: [ingress('x', [['/api', 'ImplementationSpecific']]), ingress('y', [['/api', 'ImplementationSpecific']], { 'konghq.com/methods': 'GET', 'konghq.com/headers.x-env': 'prod' }, '')], not: [ingress('x', [['/api', 'ImplementationSpecific']]), ingress('y', [['/api', 'ImplementationSpecific']], { 'konghq.com/methods': 'GET', 'konghq.com/headers.x-env': 'prod' })] },
+  { rule: 'R2', from: 'traditional', to: 'traditional_compatible', triggers: [ingress('x', [['/~/api/.*', 'ImplementationSpecific']]), ingress('y', [['/api/v1', 'ImplementationSpecific']], { 'konghq.com/methods': 'GET' })], not: [ingress('x', [['/~/api/.*', 'ImplementationSpecific']]), ingress('y', [['/api/v1', 'ImplementationSpecific']])] },
+  { rule: 'R3', from: 'traditional', to: 'traditional_compatible', triggers: [ingress('x', [['/~/.*', 'ImplementationSpecific']], { 'konghq.com/regex-priority': '-10' }), ingress('y', [['/~/api/.*', 'ImplementationSpecific']])], not: [ingress('x', [['/~/.*', 'ImplementationSpecific']], { 'konghq.com/regex-priority': '10' }), ingress('y', [['/~/api/.*', 'ImplementationSpecific']])] },
+  { rule: 'R8', from: 'traditional', to: 'expressions', triggers: [ingress('x', [['/api', 'Prefix']]), ingress('y', [['/api/v1', 'ImplementationSpecific']])], not: [ingress('x', [['/api', 'ImplementationSpecific']]), ingress('y', [['/api/v1', 'ImplementationSpecific']])] },
+  { rule: 'R9', from: 'traditional_compatible', to: 'expressions', triggers: [ingress('x', [['/api', 'ImplementationSpecific']]), httpRoute('y', [{ path: { type: 'PathPrefix', value: '/api/v1' } }])], not: [ingress('x', [['/other', 'ImplementationSpecific']]), httpRoute('y', [{ path: { type: 'PathPrefix', value: '/api/v1' } }])] },
+  { rule: 'R11', from: 'traditional', to: 'expressions', triggers: [ingress('x', [['/~/api/.*', 'ImplementationSpecific']], { 'konghq.com/regex-priority': '3' })], not: [ingress('x', [['/~/api/.*', 'ImplementationSpecific']])] },
+  { rule: 'R12', from: 'traditional', to: 'traditional_compatible', triggers: [ingress('x', [['/api', 'Prefix']], { 'konghq.com/path-handling': 'v1' })], not: [ingress('x', [['/api', 'Prefix']], { 'konghq.com/path-handling': 'v0' })] },
+  { rule: 'R13', from: 'traditional', to: 'expressions', triggers: [httpRoute('x', [{ path: { type: 'PathPrefix', value: '/api' } }], {}, { 'konghq.com/methods': 'GET' })], not: [ingress('x', [['/api', 'Prefix']], { 'konghq.com/methods': 'GET' })] },
+  { rule: 'R14', from: 'traditional_compatible', to: 'expressions', triggers: [ingress('x', [['/api', 'Prefix']], { 'konghq.com/headers.x-env': 'Prod' })], not: [ingress('x', [['/api', 'Prefix']], { 'konghq.com/headers.x-env': 'prod' })] },
+  { rule: 'R15', from: 'traditional', to: 'traditional_compatible', triggers: [ingress('x', [['/api', 'Prefix']], { 'konghq.com/headers.x-env': '~*^Prod$' })], not: [ingress('x', [['/api', 'Prefix']], { 'konghq.com/headers.x-env': '~*^prod$' })] },
+  { rule: 'R16', from: 'traditional', to: 'expressions', triggers: [ingress('x', [['/api', 'Prefix']], { 'konghq.com/snis': 'a.test' })], not: [ingress('x', [['/api', 'Prefix']], { 'konghq.com/snis': 'a.test', 'konghq.com/protocols': 'https' })] },
+  { rule: 'R17', from: 'traditional', to: 'expressions', triggers: [ingress('x', [['/api', 'Prefix']], { 'konghq.com/protocols': 'http' })], not: [ingress('x', [['/api', 'Prefix']], { 'konghq.com/protocols': 'http,https' })] },
+  { rule: 'R18', from: 'traditional', to: 'expressions', triggers: [ingress('x', [['/api', 'Prefix']], { 'konghq.com/host-aliases': 'example.*' })], not: [ingress('x', [['/api', 'Prefix']], { 'konghq.com/host-aliases': '*.example.com' })] },
+  { rule: 'R19', from: 'traditional', to: 'expressions', triggers: [httpRoute('x', [{ path: { type: 'PathPrefix', value: '/foo/' } }])], not: [httpRoute('x', [{ path: { type: 'PathPrefix', value: '/foo' } }])] },
+  { rule: 'R20', from: 'traditional', to: 'expressions', triggers: [ingress('x', [['/v1.0', 'Prefix']])], not: [ingress('x', [['/v1-0', 'Prefix']])] },
+  { rule: 'R22', from: 'traditional', to: 'traditional_compatible', triggers: [ingress('x', [['/~/api/(?!internal)', 'ImplementationSpecific']])], not: [ingress('x', [['/~/api/(internal)', 'ImplementationSpecific']])] },
+  { rule: 'R23', from: 'expressions', to: 'traditional', triggers: [httpRoute('x', [{ path: { type: 'RegularExpression', value: '(/a|/b)' } }])], not: [httpRoute('x', [{ path: { type: 'RegularExpression', value: '/(a|b)' } }])] },
+  { rule: 'R25', from: 'traditional', to: 'expressions', triggers: [{ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GRPCRoute', metadata: { name: 'g', namespace: 'default' }, spec: { parentRefs: [{ name: 'kong' }], hostnames: ['a.test'], rules: [{ matches: [{ method: { service: 'svc', method: 'Get' } }] }] } }], not: [{ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GRPCRoute', metadata: { name: 'g', namespace: 'default' }, spec: { parentRefs: [{ name: 'kong' }], hostnames: ['a.test'], rules: [{ matches: [{ method: { service: 'svc' } }] }] } }] },
+  { rule: 'R26', from: 'traditional', to: 'expressions', triggers: [ingress('x', [['/api', 'Prefix']], { 'konghq.com/protocols': 'grpc' })], not: [ingress('x', [['/api', 'Prefix']], { 'konghq.com/protocols': 'grpc,grpcs' })] },
+  { rule: 'R27', from: 'traditional', to: 'expressions', kic: '2.12.0', kong: '3.9.1', triggers: [{ apiVersion: 'configuration.konghq.com/v1beta1', kind: 'TCPIngress', metadata: { name: 't', namespace: 'default' }, spec: { rules: [{ port: 9000, backend: { serviceName: 's', servicePort: 80 } }] } }], not: [ingress('x', [['/api', 'Prefix']])] },
+];
+
+describe('rules R1-R28: a fixture that triggers each, and its nearest variant that does not', () => {
+  for (const c of cases) {
+    test(`${c.rule} (${c.from} -> ${c.to})`, () => {
+      const kic = c.kic ? parseVersion(c.kic)! : KIC_34;
+      const kong = c.kong ? parseVersion(c.kong)! : KONG_39;
+      expect(rulesOf(c.triggers, c.from, c.to, kic, kong)).toContain(c.rule);
+      expect(rulesOf(c.not, c.from, c.to, kic, kong)).not.toContain(c.rule);
+    });
+  }
+});
+
+describe('bad input gives findings naming the object, never a crash', () => {
+  test('an unparsable regex is refused under every flavor, named with its Ingress', () => {
+    const r = routeReport({ objects: [ingress('broken', [['/~/api/(unclosed', 'ImplementationSpecific']])] as never, from: 'traditional', to: 'traditional_compatible', kong: KONG_39, kic: KIC_34 });
+    const f = r.findings.find((x) => x.severity === 'rejected');
+    expect(f?.message).toContain('Ingress default/broken');
+    expect(f?.message).toContain('today too');
+  });
+  test('an unknown annotation value is a finding naming the object and the allowed values', () => {
+    const r = routeReport({ objects: [ingress('odd', [['/api', 'Prefix']], { 'konghq.com/regex-priority': 'high', 'konghq.com/protocols': 'http,ftp' })] as never, from: 'traditional', to: 'expressions', kong: KONG_39, kic: KIC_34 });
+    const msgs = r.findings.filter((x) => x.rule === 'KIC').map((x) => x.message);
+    expect(msgs).toEqual(expect.arrayContaining([expect.stringContaining('Ingress default/odd: konghq.com/regex-priority "high" is not an integer'), expect.stringContaining('unknown ftp')]));
+  });
+  test('an object of another class is not read, and the report says why', () => {
+    const other = { ...ingress('other', [['/api', 'Prefix']]), spec: { ingressClassName: 'nginx', rules: [] } };
+    const r = routeReport({ objects: [other] as never, from: 'traditional', to: 'expressions', kong: KONG_39, kic: KIC_34 });
+    expect(r.objects).toBe(0);
+    expect(r.findings.map((f) => f.message)).toContain('Ingress default/other is not read: ingressClassName "nginx", not kong');
+  });
+});
