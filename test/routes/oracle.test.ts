@@ -30,7 +30,9 @@ function randomRoutes(seed: number, n: number): OracleRoute[] {
     if (rnd() < 0.7) r.hosts = some(hosts, 0.4).length ? some(hosts, 0.4) : [pick(hosts)];
     if (rnd() < 0.85) r.paths = [...new Set([pick(paths), ...(rnd() < 0.3 ? [pick(paths)] : [])])];
     if (rnd() < 0.25) r.methods = [pick(['GET', 'POST'])];
-    if (rnd() < 0.25) r.headers = rnd() < 0.5 ? { 'x-env': [pick(['prod', 'dev'])] } : { 'x-env': ['prod'], 'x-team': [pick(['a', 'b'])] };
+    // One header name per route: Kong's traditional router indexes header names in `pairs()` order,
+    // which LuaJIT does not fix for a table with several names (it picks hits.header_name from it).
+    if (rnd() < 0.25) r.headers = rnd() < 0.5 ? { 'x-env': [pick(['prod', 'dev'])] } : { 'x-team': [pick(['a', 'b'])] };
     if (rnd() < 0.3) r.regex_priority = pick([-5, 0, 1, 3, 4096, 10]);
     if (!r.hosts && !r.paths && !r.methods && !r.headers) r.paths = ['/'];
     routes.push(r);
