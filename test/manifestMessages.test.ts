@@ -80,7 +80,7 @@ describe('messages that say what to do', () => {
   });
 
   test("KIC's deprecated all-in-one placeholder (3.x deploy/single/) points to what to give instead", () => {
-    const stub = '# DEPRECATED\napiVersion: please-use-helm-to-install-kong\nkind: Deprecated\nmetadata:\n  name: see-comment-above\n';
+    const stub = '# DEPRECATED\napiVersion: please-use-helm-to-install-kong\nkind: Deprecated\n';
     const e = failure(() => load({ 'all-in-one-dbless.yaml': stub }));
     expect(e.message).toMatch(/KIC's deprecated all-in-one placeholder \(kind: Deprecated.*\), not an installation: give what runs in the cluster \(kubectl get deploy,svc/);
   });

@@ -81,9 +81,15 @@ export function planMigration(spec: ResolvedSpec): PlanResult {
   }
 
   if (!chosen) {
+    // From chart values, blue-green is ruled out only for want of the rendered release: say that first.
+    const fromValuesOnly = spec.helm && bgOut && !blueGreenRuledOut({ ...spec, helm: undefined });
     const reasons =
       spec.strategy === 'auto'
-        ? [`no plan without downtime exists for ${spec.from} -> ${spec.to} here; set allowDowntime: true for a maintenance window`]
+        ? [
+            fromValuesOnly
+              ? `blue-green is the zero-downtime plan for ${spec.from} -> ${spec.to} here, and it cannot be made from chart values: give \`helm get manifest ${spec.helm!.release} -n ${spec.helm!.namespace}\` as spec.source.manifests (or set allowDowntime: true for a maintenance window)`
+              : `no plan without downtime exists for ${spec.from} -> ${spec.to} here; set allowDowntime: true for a maintenance window`,
+          ]
         : [`strategy ${spec.strategy} is ruled out: ${ruledOut.find((r) => r.strategy === spec.strategy)!.reason}`];
     return { kind: 'refused', ...base, reasons, ruledOut };
   }

@@ -90,10 +90,10 @@ export function readManifestObjects(paths: readonly string[], specDir: string, f
       const items = (data as { kind?: string; items?: unknown[] }).kind?.endsWith('List') ? ((data as { items?: unknown[] }).items ?? []) : [data];
       for (const item of items) {
         const o = item as KubeObject;
+        if (o && typeof o === 'object') rejectPlaceholder(o, path.basename(file), field);
         if (!o || typeof o !== 'object' || typeof o.kind !== 'string' || typeof o.metadata?.name !== 'string') {
           throw inputError(field, notAnObject(item, path.basename(file)));
         }
-        rejectPlaceholder(o, path.basename(file), field);
         dropServerFields(o);
         FILE_OF.set(o, file === STDIN ? STDIN : path.relative(specDir, file) || path.basename(file));
         objects.push(o);
