@@ -127,6 +127,14 @@ describe('hybrid mode in manifests (KONG_ROLE)', () => {
     expect(e.message).toMatch(/hybrid mode: KONG_ROLE=control_plane on Deployment proxy-kong \(kong\.yaml\) makes this a control plane/);
     expect(e.message).toMatch(/What to do:/);
   });
+
+  test('a control plane and its data planes in one file: hybrid mode, not "two gateway Deployments"', () => {
+    const cp = deployment('kong-cp', [gatewayContainer({ KONG_ROLE: 'control_plane', KONG_DATABASE: 'postgres' })]);
+    const dp = deployment('kong-dp', [gatewayContainer({ KONG_ROLE: 'data_plane' })]);
+    const e = failure(() => load({ 'hybrid.yaml': yamlOf([cp, dp]) }));
+    expect(e).toBeInstanceOf(PlanRefusedError);
+    expect(e.message).toMatch(/^no plan for x \(expressions -> traditional\):\n {2}hybrid mode: KONG_ROLE=control_plane on Deployment kong-cp/);
+  });
 });
 
 describe('Konnect sync in blue-green', () => {

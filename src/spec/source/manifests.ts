@@ -292,6 +292,14 @@ export function readManifests(input: MigrationSpecInput, specDir: string, stdin?
       `no Kong gateway Deployment in ${where} (none has a container with KONG_* env or a kong image); Deployments there: ${deployments.map(describeDeployment).join(', ') || 'none'}`,
     );
   }
+  // Hybrid mode first: a control plane and its data planes are several gateway Deployments.
+  for (const d of gateways) {
+    const kong = containersOf(d).find((c) => isGatewayContainer(c) && ['control_plane', 'data_plane'].includes(envOf(c, 'KONG_ROLE')?.value ?? ''));
+    if (!kong) continue;
+    const role = envOf(kong, 'KONG_ROLE')!.value as 'control_plane' | 'data_plane';
+    const flavor = envOf(kong, 'KONG_ROUTER_FLAVOR')?.value;
+    throw hybridRefusal(input, role, `KONG_ROLE=${role} on Deployment ${d.metadata.name} (${FILE_OF.get(d) ?? where})`, (FLAVORS as readonly string[]).includes(flavor ?? '') ? (flavor as Flavor) : undefined);
+  }
   const gateway = pick(gateways, input.spec.gateway?.deployment, 'Kong gateway', 'spec.gateway.deployment', objects)!;
   const sidecarController = containersOf(gateway).find(isControllerContainer);
   const topology = input.spec.topology ?? (sidecarController ? 'sidecar' : 'separate');
@@ -313,11 +321,6 @@ export function readManifests(input: MigrationSpecInput, specDir: string, stdin?
   }
 
   const namespace = gateway.metadata.namespace;
-  const role = envOf(gwContainer, 'KONG_ROLE')?.value;
-  if (role === 'control_plane' || role === 'data_plane') {
-    const flavor = envOf(gwContainer, 'KONG_ROUTER_FLAVOR')?.value;
-    throw hybridRefusal(input, role, `KONG_ROLE=${role} on Deployment ${gateway.metadata.name} (${FILE_OF.get(gateway) ?? where})`, (FLAVORS as readonly string[]).includes(flavor ?? '') ? (flavor as Flavor) : undefined);
-  }
   checkNamespaceOverride(input.spec.namespace, namespace, gateway);
   const flavorEnv = envOf(gwContainer, 'KONG_ROUTER_FLAVOR');
   let from: Flavor | undefined;
