@@ -13,7 +13,8 @@ import { InputError } from '../src/spec/errors';
 import { specFromText } from '../src/spec/load';
 import { synthesize } from '../src/synth';
 import { verifiedPlan } from '../src/verification';
-import { tempDir } from './helpers';
+import { execFileSync } from 'child_process';
+import { ROOT, tempDir } from './helpers';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -253,4 +254,13 @@ describe('helm commands are pinned and start from the release', () => {
     expect(runbook).toContain(`CHART_KONG=$(helm list -n kong --filter '^kong$' -o yaml | sed -n 's/^ *chart: ingress-//p')`);
     expect(runbook).toMatch(/helm upgrade kong kong\/ingress --version "\$CHART_KONG" /);
   });
+});
+
+describe('the chart table is what Kong/charts holds at its tags', () => {
+  const clone = ['repo', ''].map((d) => path.join(process.env.KONG_FLAVOR_MIRRORS ?? '/work/.mirror', 'Kong+charts', d)).find((d) => fs.existsSync(path.join(d, 'HEAD')));
+  (clone ? test : test.skip)(`scripts/chart-releases.js regenerates src/spec/source/chartReleases.ts byte for byte${clone ? '' : ' (skipped: no clone of Kong/charts under $KONG_FLAVOR_MIRRORS or /work/.mirror)'}`, () => {
+    const out = execFileSync('node', [path.join(ROOT, 'scripts', 'chart-releases.js'), clone!], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const committed = fs.readFileSync(path.join(ROOT, 'src', 'spec', 'source', 'chartReleases.ts'), 'utf8');
+    if (out !== committed) throw new Error(`src/spec/source/chartReleases.ts differs from what ${clone} holds (new chart releases?): node scripts/chart-releases.js ${clone} > src/spec/source/chartReleases.ts`);
+  }, 120_000);
 });
