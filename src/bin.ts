@@ -4,7 +4,8 @@
  */
 import { run } from './cli';
 import { runFleetWorker } from './fleet';
+import { runFleetPlanWorker } from './fleet/index';
 
-if (!runFleetWorker()) {
+if (!runFleetWorker() && !runFleetPlanWorker()) {
   void run(process.argv.slice(2)).then((code) => (process.exitCode = code));
 }

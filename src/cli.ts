@@ -16,6 +16,7 @@ import { MAX_MANIFEST_BYTES } from './spec/source/manifests';
 import { Verdict } from './plan/types';
 import { synthFleet } from './fleet';
 import { formatRouteTable, specRouteReport } from './routes';
+import { formatFleetSummary, isFleetInput, planFleet, synthesizeFleet } from './fleet/index';
 import { verifiedPlan, verifyNaiveSpec } from './verification';
 import { version } from '../package.json';
 
@@ -137,8 +138,17 @@ export async function run(argv: readonly string[], io: Io = { out: (t) => proces
       .command('plan')
       .description('print the plan for a migration spec, or for an installation given as flags (a table, or JSON with --json)')
       .argument('[spec]', 'migration spec (YAML); or flags: --to expressions -f kong.yaml')
-      .option('--json', 'print plan.json instead of a table'),
-  ).action((file: string | undefined, opts: SpecFlags & { json?: boolean; printSpec?: boolean }) => {
+      .option('--json', 'print plan.json (for a fleet, its summary) instead of a table'),
+  ).action(async (file: string | undefined, opts: SpecFlags & { json?: boolean; printSpec?: boolean }) => {
+      // A fleet: a RouterFlavorMigrationFleet file or a folder of specs (src/fleet).
+      if (file !== undefined && isFleetInput(file)) {
+        const { summary } = await planFleet(file, { entry: require.main?.filename });
+        io.out(opts.json ? JSON.stringify(summary, null, 2) + '\n' : formatFleetSummary(summary));
+        // Every installation is reported; the exit code says whether all of them can go.
+        if (summary.refused.some((r) => r.status === 'refused')) code = EXIT.noPlan;
+        else if (summary.refused.length) code = EXIT.unsafe;
+        return;
+      }
       const spec = specOf(file, opts, io);
       if (!spec) return;
       const plan = verifiedPlan(spec);
@@ -153,6 +163,9 @@ export async function run(argv: readonly string[], io: Io = { out: (t) => proces
       .option('--json', 'print the verdict as JSON')
       .option('--naive', 'verify the one-step edit of KONG_ROUTER_FLAVOR instead of the plan'),
   ).action((file: string | undefined, opts: SpecFlags & { json?: boolean; naive?: boolean; printSpec?: boolean }) => {
+      if (file !== undefined && isFleetInput(file)) {
+        throw new InputError({ path: file, message: 'verify takes one spec; `kong-flavor plan <fleet>` plans and verifies every installation of a fleet' });
+      }
       const spec = specOf(file, opts, io);
       if (!spec) return;
       const verdict = opts.naive ? verifyNaiveSpec(spec) : planVerdict(spec);
@@ -182,6 +195,15 @@ export async function run(argv: readonly string[], io: Io = { out: (t) => proces
       const jobs = opts.jobs === undefined ? undefined : Number(opts.jobs);
       if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1 && jobs <= 64)) {
         throw new InputError({ path: '--jobs', message: `"${opts.jobs}" is not a number of threads from 1 to 64` });
+      }
+      const fleet = args.find((a) => isFleetInput(a));
+      if (fleet && args.length > 1) throw new InputError({ path: fleet, message: 'a fleet is synthesized on its own: give it as the only argument' });
+      if (fleet) {
+        const { plan, written } = await synthesizeFleet(fleet, { out: opts.out, force: opts.force, entry: require.main?.filename, jobs });
+        if (!opts.quiet) for (const w of written) io.out(`wrote ${w.target}/ (${w.files} files)\n`);
+        const refused = plan.summary.refused;
+        if (refused.length) io.err(`warning: ${refused.length} installation${refused.length === 1 ? ' has' : 's have'} no plan and no output (see FLEET.md): ${refused.map((r) => r.name).join(', ')}\n`);
+        return;
       }
       // Everything is planned, verified and rendered before anything is moved into place.
       const written = await synthFleet(specFiles(args), { out: opts.out, force: opts.force, entry: require.main?.filename, jobs });

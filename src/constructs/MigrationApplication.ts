@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Application } from '../../imports/argoproj.io';
 import { KubeObject, ResolvedSpec } from '../spec/types';
+import { argoDestination } from '../spec/placement';
 import { objectName } from './names';
 
 export interface MigrationApplicationProps {
@@ -28,7 +29,7 @@ export function migrationApplicationManifest(props: MigrationApplicationProps): 
     spec: {
       project: argo.project,
       source: { repoUrl: argo.repoURL, targetRevision: argo.targetRevision, path: props.path, directory: { recurse: false } },
-      destination: { server: 'https://kubernetes.default.svc', namespace: spec.namespace },
+      destination: { ...argoDestination(argo.cluster), namespace: spec.namespace },
       syncPolicy: {
         ...(props.automated ? { automated: { prune: false, selfHeal: false } } : {}),
         syncOptions: ['PruneLast=true', 'ApplyOutOfSyncOnly=false'],

@@ -82,7 +82,7 @@ function suggest(word: string, candidates: readonly string[]): string {
 }
 
 /** Turns zod issues into problems users can act on. */
-export function problemsFromZod(error: z.ZodError, data: unknown, prefix: readonly PropertyKey[] = []): InputProblem[] {
+export function problemsFromZod(error: z.ZodError, data: unknown, prefix: readonly PropertyKey[] = [], schema: z.ZodType = MigrationSpecSchema): InputProblem[] {
   const problems: InputProblem[] = [];
   for (const issue of error.issues) {
     const full = [...prefix, ...issue.path];
@@ -90,7 +90,7 @@ export function problemsFromZod(error: z.ZodError, data: unknown, prefix: readon
     const got = valueAt(data, issue.path);
     switch (issue.code) {
       case 'unrecognized_keys': {
-        const shape = objectShapeAt(MigrationSpecSchema, issue.path);
+        const shape = objectShapeAt(schema, issue.path);
         const allowed = shape ? Object.keys(shape) : [];
         for (const key of issue.keys) {
           problems.push({

@@ -318,6 +318,7 @@ export function resolveSpec(input: MigrationSpecInput, facts: SourceFacts = {}):
         path: argo.path ?? `dist/${input.metadata.name}`,
         targetRevision: argo.targetRevision ?? DEFAULTS.output.argocd.targetRevision,
         project: argo.project ?? DEFAULTS.output.argocd.project,
+        ...(argo.cluster !== undefined ? { cluster: argo.cluster } : {}),
       },
     },
     // One namespace everywhere: a release given without one is in the plan's namespace.

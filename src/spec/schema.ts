@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { FLAVORS } from '../model/flavor';
 import { isIntOrPercent } from './intOrPercent';
+import { ArgoClusterSchema, LabelsSchema } from './placement';
 
 /** DNS-1123 label: what Kubernetes allows for namespaces, labels and most names. */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -116,6 +117,8 @@ export const ArgoCdSchema = z.strictObject({
   path: z.string().min(1).optional(),
   targetRevision: z.string().min(1).optional(),
   project: z.string().min(1).optional(),
+  /** The Argo CD cluster (name or API server URL) this installation runs in. @default the cluster Argo CD runs in */
+  cluster: ArgoClusterSchema.optional(),
 });
 
 export const OutputSchema = z.strictObject({
@@ -146,7 +149,7 @@ export const SpecBodySchema = z.strictObject({
 export const MigrationSpecSchema = z.strictObject({
   apiVersion: z.literal('kong-flavor-migrator/v1alpha1'),
   kind: z.literal('RouterFlavorMigration'),
-  metadata: z.strictObject({ name: dnsLabel('metadata.name') }),
+  metadata: z.strictObject({ name: dnsLabel('metadata.name'), labels: LabelsSchema.optional() }),
   spec: SpecBodySchema,
 });
 

@@ -85,6 +85,8 @@ export interface ResolvedArgoCd {
   readonly path: string;
   readonly targetRevision: string;
   readonly project: string;
+  /** The Argo CD cluster (name or API server URL); absent: the cluster Argo CD runs in. */
+  readonly cluster?: string;
 }
 
 /** Where the base objects came from. */
