@@ -14,7 +14,7 @@ import { DNS_LABEL, MigrationSpecInput } from '../spec/schema';
 import { resolveSpec } from '../spec/resolve';
 import { readSource } from '../spec/source/index';
 import { ResolvedSpec } from '../spec/types';
-import { FLEET_KIND, FleetSpecInput, FleetSpecSchema, InstallationInput, RolloutStepInput } from './schema';
+import { FLEET_KIND, HOLD, FleetSpecInput, FleetSpecSchema, InstallationInput, RolloutStepInput } from './schema';
 
 /** A fleet file may list thousands of installations. */
 const MAX_FLEET_BYTES = 32 * 1024 * 1024;
@@ -92,7 +92,13 @@ export function readFleetFile(file: string): FleetSpecInput {
   }
   const parsed = FleetSpecSchema.safeParse(data);
   if (!parsed.success) {
-    throw new InputError(problemsFromZod(parsed.error, data, [], FleetSpecSchema).map((p) => ({ path: `${file}: ${p.path}`, message: p.message })));
+    const installations = (data as { spec?: { installations?: unknown } }).spec?.installations;
+    const nameAt = (problemPath: string) => {
+      const i = /^spec\.installations\[(\d+)\]/.exec(problemPath)?.[1];
+      const name = i !== undefined && Array.isArray(installations) ? (installations[Number(i)] as { name?: unknown } | undefined)?.name : undefined;
+      return typeof name === 'string' ? ` (installation ${name})` : '';
+    };
+    throw new InputError(problemsFromZod(parsed.error, data, [], FleetSpecSchema).map((p) => ({ path: `${file}: ${p.path}${nameAt(p.path)}`, message: p.message })));
   }
   const fleet = parsed.data;
   const problems: InputProblem[] = [];
@@ -107,6 +113,7 @@ export function readFleetFile(file: string): FleetSpecInput {
   const names = new Set<string>();
   for (const step of fleet.spec.policies?.rollout?.steps ?? []) {
     if (names.has(step.name)) problems.push({ path: `${file}: spec.policies.rollout.steps`, message: `two steps are named "${step.name}"; names must be unique` });
+    if (step.name === HOLD) problems.push({ path: `${file}: spec.policies.rollout.steps`, message: `the step name "${HOLD}" is reserved for held installations; choose another` });
     names.add(step.name);
   }
   if (problems.length) throw new InputError(problems);

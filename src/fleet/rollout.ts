@@ -9,12 +9,12 @@ import { InputError } from '../spec/errors';
 import { IntOrPercent, scaledValue } from '../spec/intOrPercent';
 import { FleetGroup } from './group';
 import { InstallationOutcome } from './judge';
-import { RolloutStepInput } from './schema';
+import { HOLD, RolloutStepInput } from './schema';
+
+export { HOLD };
 
 /** The Application label RollingSync steps select on; its value is the step's name. */
 export const STEP_LABEL = 'kong-flavor-migrator/rollout-step';
-/** The step label's value on a held installation: no step selects it. */
-export const HOLD = 'hold';
 
 export interface RolloutStep {
   readonly name: string;
@@ -99,10 +99,4 @@ export function planRollout(group: FleetGroup, policy: readonly RolloutStepInput
     });
   }
   return { steps: out, held };
-}
-
-/** Checks a policy's step names against the values the tool reserves. */
-export function checkStepNames(policy: readonly RolloutStepInput[] | undefined, origin: string): void {
-  const reserved = policy?.find((s) => s.name === HOLD);
-  if (reserved) throw new InputError({ path: `${origin}: spec.policies.rollout.steps`, message: `the step name "${HOLD}" is reserved for held installations; choose another` });
 }

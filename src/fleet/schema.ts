@@ -12,6 +12,9 @@ import { DNS_LABEL, SourceSchema, SpecBodySchema } from '../spec/schema';
 
 export const FLEET_KIND = 'RouterFlavorMigrationFleet';
 
+/** The rollout-step label's value on a held installation (no step selects it); no step may take the name. */
+export const HOLD = 'hold';
+
 const dnsLabel = (what: string) =>
   z
     .string()
