@@ -5,6 +5,7 @@ import { objectName } from '../constructs/names';
 import { KubeObject } from '../spec/types';
 import { argoDestination } from '../spec/placement';
 import { FleetGroup } from './group';
+import { InstallationOutcome } from './judge';
 import { HOLD, GroupRollout, STEP_LABEL } from './rollout';
 
 export interface PhaseApplicationSetProps {
@@ -63,8 +64,7 @@ function gatePatches(installation: string) {
 export const LABELS_PATCH = ['metadata:', '  labels:', '{{- range $key, $value := .labels }}', '    {{ $key | toJson }}: {{ $value | toJson }}', '{{- end }}', ''].join('\n');
 
 /** The generator element of one installation: everything its Application differs in. */
-function element(props: PhaseApplicationSetProps, name: string, step: string): Record<string, unknown> {
-  const o = props.group.installations.find((i) => i.name === name)!;
+function element(props: PhaseApplicationSetProps, o: InstallationOutcome, step: string): Record<string, unknown> {
   const dest = argoDestination(o.cluster);
   const folder = props.phase ? `kustomize/overlays/${props.phase.id}` : 'kustomize/base';
   return {
@@ -123,7 +123,7 @@ export function phaseApplicationSetManifest(props: PhaseApplicationSetProps): Ku
     spec: {
       goTemplate: true,
       goTemplateOptions: ['missingkey=error'],
-      generators: [{ list: { elements: group.installations.map((o) => element(props, o.name, stepOf.get(o.name)!)) } }],
+      generators: [{ list: { elements: group.installations.map((o) => element(props, o, stepOf.get(o.name)!)) } }],
       strategy: {
         type: 'RollingSync',
         rollingSync: {

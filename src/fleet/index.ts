@@ -73,7 +73,7 @@ function planFrom(input: FleetInput, outcomes: readonly InstallationOutcome[]): 
 /** Plans and verifies a fleet (a fleet file or a folder of specs) without writing anything. */
 export async function planFleet(arg: string, options: FleetRunOptions = {}): Promise<FleetPlan> {
   const input = readFleet(arg);
-  const { outcomes } = await stageFleet(input.installations, options);
+  const { outcomes } = await stageFleet(input.installations, { ...options, fleetFiles: input.fleetFiles });
   return planFrom(input, outcomes);
 }
 
@@ -110,7 +110,7 @@ export async function synthesizeFleet(arg: string, options: FleetSynthOptions): 
   const staging = fs.mkdtempSync(path.join(options.out, '.kong-flavor-staging-'));
   let moved = false;
   try {
-    const { outcomes, files } = await stageFleet(input.installations, { ...options, staging });
+    const { outcomes, files } = await stageFleet(input.installations, { ...options, staging, fleetFiles: input.fleetFiles });
     const plan = planFrom(input, outcomes);
     const own = fleetFiles(plan);
     writeTree(path.join(staging, input.name), own);

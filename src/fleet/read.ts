@@ -29,6 +29,8 @@ export interface FleetInput {
   readonly origin: string;
   readonly steps?: readonly RolloutStepInput[];
   readonly installations: readonly InstallationRef[];
+  /** The fleet files read, by path: workers take them as data instead of parsing them again. */
+  readonly fleetFiles: Readonly<Record<string, FleetSpecInput>>;
 }
 
 const yamlFiles = (dir: string) =>
@@ -126,7 +128,14 @@ export function readFleet(arg: string): FleetInput {
     const fleet = readFleetFile(arg);
     const installations = fleet.spec.installations ?? [];
     if (installations.length === 0) throw inputError(`${arg}: spec.installations`, 'list at least one installation (name, cluster)');
-    return { name: fleet.metadata.name, origin: arg, steps: fleet.spec.policies?.rollout?.steps, installations: installations.map((_, index) => ({ kind: 'entry', file: arg, index })) };
+    knownFleetFiles.set(arg, fleet);
+    return {
+      name: fleet.metadata.name,
+      origin: arg,
+      steps: fleet.spec.policies?.rollout?.steps,
+      installations: installations.map((_, index) => ({ kind: 'entry', file: arg, index })),
+      fleetFiles: { [arg]: fleet },
+    };
   }
   const refs: InstallationRef[] = [];
   let fleetFile: string | undefined;
@@ -137,6 +146,7 @@ export function readFleet(arg: string): FleetInput {
       if (fleetFile) throw inputError(file, `a folder holds at most one ${FLEET_KIND}; ${fleetFile} is one too`);
       fleetFile = file;
       fleet = readFleetFile(file);
+      knownFleetFiles.set(file, fleet);
       (fleet.spec.installations ?? []).forEach((_, index) => refs.push({ kind: 'entry', file, index }));
     } else {
       refs.push({ kind: 'file', file });
@@ -148,7 +158,7 @@ export function readFleet(arg: string): FleetInput {
   if (!fleet && (name.length > 63 || !DNS_LABEL.test(name))) {
     throw inputError(arg, `the folder's name "${base}" cannot name the fleet (a DNS-1123 label); add a ${FLEET_KIND} file with metadata.name`);
   }
-  return { name, origin: arg, steps: fleet?.spec.policies?.rollout?.steps, installations: refs };
+  return { name, origin: arg, steps: fleet?.spec.policies?.rollout?.steps, installations: refs, fleetFiles: fleet && fleetFile ? { [fleetFile]: fleet } : {} };
 }
 
 type Obj = Record<string, unknown>;
@@ -193,14 +203,20 @@ export interface ReadInstallation {
   readonly origin: string;
 }
 
-const fleetFiles = new Map<string, FleetSpecInput>();
+/** Fleet files already read (and validated) in this thread, by path. */
+const knownFleetFiles = new Map<string, FleetSpecInput>();
 
-/** A fleet file read once per thread (workers read it again; a fleet's installations share it). */
+/** Hands a worker thread the fleet files the main thread read, so it need not parse them again. */
+export function knowFleetFiles(files: Readonly<Record<string, FleetSpecInput>>): void {
+  for (const [file, fleet] of Object.entries(files)) knownFleetFiles.set(file, fleet);
+}
+
+/** A fleet file read once per thread; a fleet's installations share it. */
 function cachedFleetFile(file: string): FleetSpecInput {
-  let fleet = fleetFiles.get(file);
+  let fleet = knownFleetFiles.get(file);
   if (!fleet) {
     fleet = readFleetFile(file);
-    fleetFiles.set(file, fleet);
+    knownFleetFiles.set(file, fleet);
   }
   return fleet;
 }

@@ -12,7 +12,8 @@ import { writeTree } from '../render/write';
 import { InputError, InputProblem } from '../spec/errors';
 import { synthesize } from '../synth';
 import { InstallationOutcome, judgeInstallation } from './judge';
-import { InstallationRef } from './read';
+import { InstallationRef, knowFleetFiles } from './read';
+import { FleetSpecInput } from './schema';
 
 /** What happened to one installation, as it crosses from a worker. */
 type Staged = { readonly index: number; readonly outcome: InstallationOutcome; readonly files: number } | { readonly index: number; readonly problems?: readonly InputProblem[]; readonly message?: string };
@@ -21,6 +22,8 @@ interface Job {
   readonly refs: readonly { readonly index: number; readonly ref: InstallationRef }[];
   /** Where to render each planned installation (`<staging>/<name>/`); absent: plan only. */
   readonly staging?: string;
+  /** Fleet files already parsed, by path. */
+  readonly fleetFiles?: Readonly<Record<string, FleetSpecInput>>;
 }
 
 function failure(index: number, e: unknown): Staged {
@@ -43,6 +46,7 @@ function stageOne(index: number, ref: InstallationRef, render: ((name: string, f
 }
 
 function runJob(job: Job): Staged[] {
+  knowFleetFiles(job.fleetFiles ?? {});
   const render = job.staging ? (name: string, files: ReturnType<typeof synthesize>['files']) => writeTree(path.join(job.staging!, name), files) : undefined;
   return job.refs.map(({ index, ref }) => stageOne(index, ref, render) as Staged);
 }
@@ -58,6 +62,7 @@ export function runFleetPlanWorker(): boolean {
 /** In this thread; with many installations to render, a second thread writes the files. */
 async function stageHere(job: Job): Promise<Staged[]> {
   if (!job.staging || job.refs.length < WORKER_THRESHOLD) return runJob(job);
+  knowFleetFiles(job.fleetFiles ?? {});
   const writer = new BackgroundWriter();
   const out: Staged[] = [];
   try {
@@ -80,7 +85,7 @@ function stageInWorkers(job: Job, entry: string, jobs: number): Promise<Staged[]
     shares.map(
       (refs) =>
         new Promise<Staged[]>((resolve, reject) => {
-          const worker = new Worker(entry, { workerData: { kongFlavorFleetPlan: { refs, staging: job.staging } } });
+          const worker = new Worker(entry, { workerData: { kongFlavorFleetPlan: { refs, staging: job.staging, fleetFiles: job.fleetFiles } } });
           worker.once('message', resolve);
           worker.once('error', reject);
           worker.once('exit', (code) => code !== 0 && reject(new Error(`fleet worker exited with ${code}`)));
@@ -96,6 +101,8 @@ export interface StageOptions {
   readonly entry?: string;
   /** Worker threads. @default `defaultJobs(installations)` */
   readonly jobs?: number;
+  /** Fleet files the caller already read, by path (workers take them as data). */
+  readonly fleetFiles?: Readonly<Record<string, FleetSpecInput>>;
 }
 
 /**
@@ -104,7 +111,7 @@ export interface StageOptions {
  * installation with bad input (each names the installation).
  */
 export async function stageFleet(refs: readonly InstallationRef[], options: StageOptions = {}): Promise<{ outcomes: InstallationOutcome[]; files: number[] }> {
-  const job: Job = { refs: refs.map((ref, index) => ({ index, ref })), staging: options.staging };
+  const job: Job = { refs: refs.map((ref, index) => ({ index, ref })), staging: options.staging, fleetFiles: options.fleetFiles };
   const jobs = options.jobs ?? defaultJobs(refs.length);
   const useWorkers = jobs > 1 && options.entry?.endsWith('.js') && refs.length >= WORKER_THRESHOLD;
   const staged = (useWorkers ? await stageInWorkers(job, options.entry!, jobs) : await stageHere(job)).sort((a, b) => a.index - b.index);
