@@ -55,9 +55,9 @@ describe('-> expressions, DB-less separate: emitted manifests', () => {
 
   test('the gate checks the rollout and GET / router_flavor through the pod proxy', () => {
     const script: string = p1.find((o) => o.kind === 'Job').spec.template.spec.containers[0].command[2];
-    expect(script).toContain('kubectl -n "$NS" rollout status deployment/proxy-kong --timeout="$(left)s"');
-    expect(script).toContain("check_flavor_admin 'proxy-kong' 'app=proxy-kong' 'expressions' 4");
-    expect(script).toContain('/api/v1/namespaces/$NS/pods/$ADMIN_SCHEME:$pod:$ADMIN_PORT/proxy/');
+    expect(script).toContain('preflight proxy-kong app=proxy-kong\nwait_rollout proxy-kong\ncheck_flavor_admin proxy-kong app=proxy-kong expressions 4\n');
+    expect(script).toContain('kubectl -n "$NS" rollout status "deployment/$1" --timeout="$(left)s"');
+    expect(script).toContain('/api/v1/namespaces/$NS/pods/$ADMIN_SCHEME:$1:$ADMIN_PORT/proxy$2');
   });
 
   test('the restart annotation is stable: two syntheses give the same bytes', () => {

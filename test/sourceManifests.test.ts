@@ -65,7 +65,7 @@ describeWithFixtures('source.manifests: KIC 3.5 all-in-one (DB-less, separate)',
     expect(plan.verification?.safe).toBe(true);
     const cutover = plan.phases.find((p) => p.id === '02-cutover')!;
     expect(cutover.changes.map((c) => `${c.kind} ${c.name}`)).toEqual(expect.arrayContaining(['Service kong-proxy', 'Service kong-proxy-internal']));
-    expect(cutover.gate.checks).toEqual(expect.arrayContaining([{ check: 'endpoints', service: 'kong-proxy-internal', selector: { app: 'proxy-kong-green' } }]));
+    expect(cutover.gate.checks).toEqual(expect.arrayContaining([{ check: 'endpoints', service: 'kong-proxy-internal', selector: { app: 'proxy-kong-green' }, soakSeconds: 60 }]));
     const moved = YAML.parse(files.get('phases/02-cutover/02-service-kong-proxy-internal.yaml')!);
     expect(moved.spec).toMatchObject({ type: 'LoadBalancer', selector: { app: 'proxy-kong-green' } });
     expect(moved.metadata.labels).toEqual({ tier: 'internal' });

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { GateCheck } from '../plan/types';
 import { ResolvedSpec } from '../spec/types';
 import { HookJob, HookTiming } from './HookJob';
+import { shellQuote, shellWords } from './shell';
 
 export interface FlavorGateProps extends HookTiming {
   readonly spec: ResolvedSpec;
@@ -15,152 +16,230 @@ export interface FlavorGateProps extends HookTiming {
   readonly timeoutSeconds: number;
 }
 
-const selectorArg = (selector: Readonly<Record<string, string>>) =>
+/** A selector as `kubectl -l` takes it (keys sorted, so the same plan gives the same bytes). */
+export const selectorArg = (selector: Readonly<Record<string, string>>): string =>
   Object.keys(selector)
     .sort()
     .map((k) => `${k}=${selector[k]}`)
     .join(',');
 
-/** Shell-quotes a value for the gate script. */
-function q(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
+/** Seconds the preflight of gate 01 may take before it fails (within the gate's deadline). */
+export const PREFLIGHT_SECONDS = 120;
 
 /**
- * Shell functions shared by every gate: each loops until its condition holds or the deadline
- * passes. kubectl output is read with jsonpath and custom-columns only (no `{{`), so the same
- * Job can travel through Helm values (`extraObjects` are rendered with `tpl`).
+ * Shell functions shared by every gate. Each check loops until its condition holds or the
+ * deadline passes; a kubectl error (an API server restart, a throttled request, a proxy
+ * timeout) is logged and retried, never fatal, and never read as "none" or "gone" (fail
+ * closed). No `set -e`: every failure is handled where it happens. `set -f`: kubectl output is
+ * split into words (pod names) and must never be globbed. kubectl output is read with jsonpath
+ * and custom-columns only (no `{{`), so the same Job can travel through Helm values
+ * (`extraObjects` are rendered with `tpl`). Runs under BusyBox `sh` (the hook image is Alpine).
  */
-const PRELUDE = `set -eu
+const PRELUDE = `set -uf
 deadline=$(( $(date +%s) + TIMEOUT ))
 fail() { echo "GATE FAILED: $*" >&2; exit 1; }
 late() { [ "$(date +%s)" -ge "$deadline" ]; }
 # Seconds left before the deadline (at least 1), so every wait shares one budget.
 left() { now=$(date +%s); echo $(( deadline > now ? deadline - now : 1 )); }
+# kubectl with a bounded request, so one hung call cannot eat the deadline.
+kc() { kubectl --request-timeout=30s "$@"; }
+# A number, or -1 when kubectl printed anything else (an empty field, an error).
+num() { case "$1" in ''|*[!0-9]*) echo -1;; *) echo "$1";; esac; }
 `;
 
-/** The shell functions, each included only when a check needs it. */
+/** The shell functions, each included only when a check needs it (in this order). */
 const FUNCTIONS: Record<string, string> = {
-  live_pods: `# Pods of a selector that are not terminating, one name per line; fails when kubectl does.
-live_pods() {
-  listed=$(kubectl -n "$NS" get pods -l "$1" -o custom-columns=NAME:.metadata.name,DELETING:.metadata.deletionTimestamp --no-headers) || return 1
-  # Called in $(...), where set -e holds again: every command here must succeed.
-  echo "$listed" | while read -r name deleting; do if [ -n "$name" ] && [ "$deleting" = "<none>" ]; then echo "$name"; fi; done
+  pod_rows: `# Pods of a selector that stay: not being deleted and not terminal. Pods the kubelet evicted
+# or a node shutdown stopped stay "Failed" without a deletion timestamp until pod GC (12,500 by
+# default), so they must not count. Prints "name ready" per pod; fails when kubectl does.
+pod_rows() { # selector
+  listed=$(kc -n "$NS" get pods -l "$1" --no-headers -o 'custom-columns=NAME:.metadata.name,DELETING:.metadata.deletionTimestamp,PHASE:.status.phase,READY:.status.conditions[?(@.type=="Ready")].status') || return 1
+  echo "$listed" | while read -r name deleting phase ready; do
+    if [ -n "$name" ] && [ "$deleting" = "<none>" ] && [ "$phase" != "Failed" ] && [ "$phase" != "Succeeded" ]; then echo "$name $ready"; fi
+  done
+  return 0
+}
+live_pods() { rows=$(pod_rows "$1") || return 1; echo "$rows" | while read -r name ready; do [ -n "$name" ] && echo "$name"; done; return 0; }
+ready_pods() { rows=$(pod_rows "$1") || return 1; echo "$rows" | while read -r name ready; do [ "$ready" = "True" ] && echo "$name"; done; return 0; }
+# The replicas a Deployment asks for now (what it reports, which an HPA or a person may have changed).
+wanted() { num "$(kc -n "$NS" get deployment "$1" -o 'jsonpath={.spec.replicas}' 2>/dev/null)"; }`,
+  admin_get: `# GET on a pod's admin API through the API server's pod proxy: the body, or kubectl's error.
+admin_get() { # pod path
+  kc get --raw "/api/v1/namespaces/$NS/pods/$ADMIN_SCHEME:$1:$ADMIN_PORT/proxy$2" 2>&1
 }`,
-  check_flavor_admin: `# Every live pod of a Deployment reports the flavor on its admin API and holds a configuration.
-check_flavor_admin() { # deployment selector flavor replicas
+  preflight: `# Preflight: the API server must reach the gateways' admin port (private-cluster firewalls and
+# NetworkPolicies block it; an admin API that needs a client certificate answers 400 to the proxy).
+preflight() { # deployment selector
+  end=$(( $(date +%s) + PREFLIGHT ))
+  [ "$end" -gt "$deadline" ] && end=$deadline
+  err="no live pod"
   while :; do
-    ok=0; total=0
-    for pod in $(live_pods "$2"); do
-      total=$((total + 1))
-      root=$(kubectl get --raw "/api/v1/namespaces/$NS/pods/$ADMIN_SCHEME:$pod:$ADMIN_PORT/proxy/" 2>/dev/null || true)
-      status=$(kubectl get --raw "/api/v1/namespaces/$NS/pods/$ADMIN_SCHEME:$pod:$ADMIN_PORT/proxy/status" 2>/dev/null || true)
-      if ! echo "$root" | grep -Eq "\\"router_flavor\\" *: *\\"$3\\""; then
-        echo "$1: $pod does not report router_flavor $3 yet"
-      elif [ "$DBLESS" = "true" ] && { [ -z "$status" ] || echo "$status" | grep -Eq '"configuration_hash" *: *"0+"'; }; then
-        echo "$1: $pod holds no configuration yet"
-      else
+    if pods=$(live_pods "$2"); then
+      for pod in $pods; do
+        if out=$(admin_get "$pod" /); then echo "preflight: the API server reads the admin API of $pod"; return 0; fi
+        err="$pod: $(echo "$out" | head -n 1)"
+      done
+    else err="cannot list the pods of $1"; fi
+    echo "preflight: $err (retrying)"
+    [ "$(date +%s)" -ge "$end" ] && fail "preflight: the API server cannot read the admin API ($ADMIN_SCHEME, port $ADMIN_PORT) of any $1 pod through the pod proxy: $err. Check the firewall from the control plane to the nodes, NetworkPolicies on port $ADMIN_PORT, and whether the admin API needs a client certificate or a token (RUNBOOK.md, Before you start)."
+    sleep 5
+  done
+}`,
+  check_flavor_admin: `# Every live pod of a Deployment reports the flavor on its admin API and (DB-less) holds a
+# configuration: a configuration_hash that is there and not all zeros.
+check_flavor_admin() { # deployment selector flavor planned-replicas
+  while :; do
+    ok=0; total=0; want=$(wanted "$1")
+    if [ "$want" -lt 0 ]; then echo "$1: cannot read the Deployment (retrying)";
+    elif ! pods=$(live_pods "$2"); then echo "$1: cannot list its pods (retrying)";
+    else
+      [ "$want" -ne "$4" ] && echo "$1: the Deployment asks for $want replicas (the plan has $4)"
+      for pod in $pods; do
+        total=$((total + 1))
+        if ! root=$(admin_get "$pod" /); then echo "$1: $pod: cannot read GET /: $(echo "$root" | head -n 1)"; continue; fi
+        if ! echo "$root" | grep -Eq "\\"router_flavor\\" *: *\\"$3\\""; then echo "$1: $pod does not report router_flavor $3 yet"; continue; fi
+        if [ "$DBLESS" = "true" ]; then
+          if ! status=$(admin_get "$pod" /status); then echo "$1: $pod: cannot read GET /status: $(echo "$status" | head -n 1)"; continue; fi
+          if ! echo "$status" | grep -Eq '"configuration_hash" *: *"[0-9a-f]*[1-9a-f][0-9a-f]*"'; then echo "$1: $pod holds no configuration yet"; continue; fi
+        fi
         ok=$((ok + 1))
-      fi
-    done
-    if [ "$total" -eq "$4" ] && [ "$ok" -eq "$4" ]; then echo "$1: $ok/$4 pods run $3 with a configuration"; return 0; fi
-    late && fail "$1: $ok of $4 pods report router_flavor $3 with a configuration ($total live)"
+      done
+      if [ "$want" -ge 1 ] && [ "$total" -eq "$want" ] && [ "$ok" -eq "$want" ]; then echo "$1: $ok/$want pods run $3 with a configuration"; return 0; fi
+    fi
+    late && fail "$1: $ok of $want pods report router_flavor $3 with a configuration ($total live; an admin API that needs a client certificate answers 400 to the pod proxy)"
     sleep 5
   done
 }`,
   check_flavor_pods: `# Admin API bound to localhost (sidecar): every live pod runs the flavor and is Ready.
-check_flavor_pods() { # deployment selector flavor replicas container
+check_flavor_pods() { # deployment selector flavor planned-replicas container
   while :; do
-    ok=0; total=0
-    for pod in $(live_pods "$2"); do
-      total=$((total + 1))
-      got=$(kubectl -n "$NS" get pod "$pod" -o jsonpath='{.spec.containers[?(@.name=="'"$5"'")].env[?(@.name=="KONG_ROUTER_FLAVOR")].value} {.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null || true)
-      if [ "$got" = "$3 True" ]; then ok=$((ok + 1)); else echo "$1: $pod is not Ready on $3 yet ($got)"; fi
-    done
-    if [ "$total" -eq "$4" ] && [ "$ok" -eq "$4" ]; then echo "$1: $ok/$4 pods run $3 and are Ready"; return 0; fi
-    late && fail "$1: $ok of $4 pods run $3 and are Ready ($total live)"
+    ok=0; total=0; want=$(wanted "$1")
+    if [ "$want" -lt 0 ]; then echo "$1: cannot read the Deployment (retrying)";
+    elif ! pods=$(live_pods "$2"); then echo "$1: cannot list its pods (retrying)";
+    else
+      [ "$want" -ne "$4" ] && echo "$1: the Deployment asks for $want replicas (the plan has $4)"
+      for pod in $pods; do
+        total=$((total + 1))
+        got=$(kc -n "$NS" get pod "$pod" -o jsonpath='{.spec.containers[?(@.name=="'"$5"'")].env[?(@.name=="KONG_ROUTER_FLAVOR")].value} {.status.conditions[?(@.type=="Ready")].status}' 2>&1)
+        if [ "$got" = "$3 True" ]; then ok=$((ok + 1)); else echo "$1: $pod is not Ready on $3 yet ($got)"; fi
+      done
+      if [ "$want" -ge 1 ] && [ "$total" -eq "$want" ] && [ "$ok" -eq "$want" ]; then echo "$1: $ok/$want pods run $3 and are Ready"; return 0; fi
+    fi
+    late && fail "$1: $ok of $want pods run $3 and are Ready ($total live)"
     sleep 5
   done
 }`,
-  check_scaled_down: `# No live pod left; a failed read is not "none" (the gate retries, then fails).
+  check_scaled_down: `# No live pod left (terminal pods do not count); a failed read is not "none".
 check_scaled_down() { # deployment selector
   while :; do
-    if pods=$(live_pods "$2"); then if [ -z "$pods" ]; then break; fi; else echo "$1: cannot list pods"; fi
+    if pods=$(live_pods "$2"); then if [ -z "$pods" ]; then break; fi; echo "$1: pods left: $(echo $pods)"; else echo "$1: cannot list pods (retrying)"; fi
     late && fail "$1 still has pods (or they cannot be listed)"
     sleep 5
   done
   echo "$1: no pods left"
 }`,
-  check_endpoints: `# The Service's endpoints are exactly the Ready, live pods of the selector.
-check_endpoints() { # service selector
+  check_endpoints: `# The Service's EndpointSlices (Endpoints is deprecated) list exactly the Ready live pods of the
+# selector as ready endpoints, and still do after the soak: load balancers register pod IPs late.
+check_endpoints() { # service selector soak-seconds
+  since=""
   while :; do
-    ready=$(kubectl -n "$NS" get pods -l "$2" -o jsonpath='{range .items[*]}{.metadata.name} {.status.conditions[?(@.type=="Ready")].status} {.metadata.deletionTimestamp}{"\\n"}{end}' | grep -c ' True $' || true)
-    got=$(kubectl -n "$NS" get endpoints "$1" -o jsonpath='{range .subsets[*].addresses[*]}{.targetRef.name}{"\\n"}{end}')
-    live=$(live_pods "$2")
-    n=0; stray=0
-    for pod in $got; do n=$((n + 1)); echo "$live" | grep -qx "$pod" || stray=$((stray + 1)); done
-    if [ "$stray" -eq 0 ] && [ "$n" -gt 0 ] && [ "$n" -eq "$ready" ]; then echo "$1: $n endpoints, all Ready pods of $2"; return 0; fi
-    late && fail "$1: $n endpoints ($stray not selected by $2), $ready Ready pods"
+    if ! got=$(kc -n "$NS" get endpointslices -l "kubernetes.io/service-name=$1" -o 'jsonpath={range .items[*].endpoints[*]}{.targetRef.name} {.conditions.ready}{"\\n"}{end}'); then
+      echo "$1: cannot read its EndpointSlices (retrying)"; since=""
+    elif ! ready=$(ready_pods "$2"); then
+      echo "$1: cannot list the pods of $2 (retrying)"; since=""
+    else
+      # One pod may be listed twice (an IPv4 and an IPv6 slice).
+      names=$(echo "$got" | while read -r name isready; do [ "$isready" = "true" ] && [ -n "$name" ] && echo "$name"; done | sort -u)
+      n=0; stray=0; want=0
+      for pod in $names; do n=$((n + 1)); echo "$ready" | grep -qxF "$pod" || stray=$((stray + 1)); done
+      for pod in $ready; do want=$((want + 1)); done
+      if [ "$stray" -eq 0 ] && [ "$n" -gt 0 ] && [ "$n" -eq "$want" ]; then
+        [ -z "$since" ] && since=$(date +%s) && echo "$1: $n ready endpoints, all Ready pods of $2; soaking $3 s"
+        if [ $(( $(date +%s) - since )) -ge "$3" ]; then echo "$1: $n ready endpoints, all Ready pods of $2, for $3 s"; return 0; fi
+      else
+        [ -n "$since" ] && echo "$1: the endpoints changed during the soak"
+        since=""; echo "$1: $n ready endpoints ($stray not Ready pods of $2), $want Ready pods"
+      fi
+    fi
+    late && fail "$1: its ready endpoints are not exactly the Ready pods of $2 for $3 s"
     sleep 5
   done
 }`,
-  check_routes: `# The routes the gateways serve have the expected shape: Postgres, the stored routes read
-# through one gateway; DB-less ("all"), each pod's own configuration.
-check_routes() { # deployment selector shape [all]
-  if [ "$3" = "fields" ]; then other='"expression" *: *"'; else other='"(paths|hosts|methods|headers|snis)" *: *[[{]'; fi
+  check_routes: `# The routes the gateways serve have the expected shape: Postgres, the stored routes the
+# controller manages (its filter tag) read through one gateway; DB-less ("all"), each pod's own
+# configuration. Fields shapes include the stream fields (sources, destinations).
+check_routes() { # deployment selector shape all|one filter-tag
+  if [ "$3" = "fields" ]; then other='"expression" *: *"'; else other='"(paths|hosts|methods|headers|snis|sources|destinations)" *: *[[{]'; fi
+  first="/routes?size=1000"; [ -n "$5" ] && first="$first&tags=$5"
   while :; do
     ok=0; total=0
     if pods=$(live_pods "$2"); then
-      if [ "\${4:-}" != "all" ]; then pods=$(echo "$pods" | head -n 1); fi
       for pod in $pods; do
-        total=$((total + 1))
         # Every page: Kong answers at most 1000 routes and the path of the next page in "next".
-        page="/routes?size=1000"; clean=true; pages=0
+        page=$first; clean=true; read=true; pages=0
         while [ -n "$page" ] && [ "$pages" -lt 1000 ]; do
           pages=$((pages + 1))
-          routes=$(kubectl get --raw "/api/v1/namespaces/$NS/pods/$ADMIN_SCHEME:$pod:$ADMIN_PORT/proxy$page" 2>/dev/null || true)
-          if [ -z "$routes" ] || echo "$routes" | grep -Eq "$other"; then clean=false; break; fi
-          # "next" may be a path or a URL, with "/" escaped as "\\/": keep the path.
-          page=$(echo "$routes" | grep -Eo '"next" *: *"[^"]*"' | sed -E 's/^"next" *: *"(.*)"$/\\1/; s#\\\\/#/#g; s#^https?://[^/]*##' || true)
+          if ! routes=$(admin_get "$pod" "$page"); then echo "$1: $pod: cannot read GET /routes: $(echo "$routes" | head -n 1)"; read=false; break; fi
+          if echo "$routes" | grep -Eq "$other"; then clean=false; break; fi
+          # "next" may be a path or a URL, with "/" escaped as "\\/": keep the path. Older Kong
+          # versions drop the tags from it: keep the filter on every page.
+          page=$(echo "$routes" | grep -Eo '"next" *: *"[^"]*"' | sed -E 's/^"next" *: *"(.*)"$/\\1/; s#\\\\/#/#g; s#^https?://[^/]*##')
+          if [ -n "$page" ] && [ -n "$5" ]; then case "$page" in *tags=*) ;; *) page="$page&tags=$5";; esac; fi
         done
-        if [ "$clean" = true ] && [ -z "$page" ]; then ok=$((ok + 1)); else echo "$1: $pod serves routes of the other shape (or cannot be read)"; fi
+        [ "$read" = true ] || continue
+        total=$((total + 1))
+        if [ "$clean" = true ] && [ -z "$page" ]; then ok=$((ok + 1)); else echo "$1: $pod serves routes of the other shape"; fi
+        # Postgres: the routes are shared, one pod that answered is enough.
+        [ "$4" = "one" ] && break
       done
-    fi
+    else echo "$1: cannot list its pods (retrying)"; fi
     if [ "$total" -gt 0 ] && [ "$ok" -eq "$total" ]; then echo "$1: the routes are all $3 routes ($ok of $total pods read)"; return 0; fi
-    late && fail "$1: the routes are not all $3 routes"
+    late && fail "$1: the routes are not all $3 routes (or cannot be read)"
     sleep 5
   done
 }`,
   check_removed: `# Gone means "not found"; any other error is not proof (the gate retries, then fails).
 check_removed() { # kind name
   while :; do
-    if found=$(kubectl -n "$NS" get "$1" "$2" --ignore-not-found -o name); then if [ -z "$found" ]; then break; fi; else echo "$1 $2: cannot be read"; fi
+    if found=$(kc -n "$NS" get "$1" "$2" --ignore-not-found -o name); then if [ -z "$found" ]; then break; fi; else echo "$1 $2: cannot be read (retrying)"; fi
     late && fail "$1 $2 still exists (or cannot be read)"
     sleep 5
   done
   echo "$1 $2: gone"
 }`,
+  wait_rollout: `# kubectl rollout status until it succeeds within the deadline; an error (a watch cut by the API
+# server, a deadline exceeded while pods still start) is retried with the seconds left.
+wait_rollout() { # deployment
+  until kubectl -n "$NS" rollout status "deployment/$1" --timeout="$(left)s"; do
+    late && fail "rollout of $1 did not complete"
+    echo "$1: rollout status failed (retrying)"
+    sleep 5
+  done
+}`,
 };
 
 /** The functions each check calls (and what they call). */
 const NEEDS: Record<GateCheck['check'] | 'flavor-pods', string[]> = {
-  rollout: [],
-  flavor: ['live_pods', 'check_flavor_admin'],
-  'flavor-pods': ['live_pods', 'check_flavor_pods'],
-  'scaled-down': ['live_pods', 'check_scaled_down'],
-  endpoints: ['live_pods', 'check_endpoints'],
+  'admin-reachable': ['pod_rows', 'admin_get', 'preflight'],
+  rollout: ['wait_rollout'],
+  flavor: ['pod_rows', 'admin_get', 'check_flavor_admin'],
+  'flavor-pods': ['pod_rows', 'check_flavor_pods'],
+  'scaled-down': ['pod_rows', 'check_scaled_down'],
+  endpoints: ['pod_rows', 'check_endpoints'],
   removed: ['check_removed'],
-  routes: ['live_pods', 'check_routes'],
+  routes: ['pod_rows', 'admin_get', 'check_routes'],
 };
 
-/** The gate's script: the prelude, then one line per check. */
+/** The gate's script: settings, the prelude, the functions it needs, then one line per check. */
 export function gateScript(spec: ResolvedSpec, phaseId: string, checks: readonly GateCheck[], timeoutSeconds: number): string {
   const gw = spec.gateway;
+  const q = shellQuote;
   const lines = [
     `NS=${q(spec.namespace)}`,
-    `TIMEOUT=${timeoutSeconds}`,
+    `TIMEOUT=${q(timeoutSeconds)}`,
+    `PREFLIGHT=${q(PREFLIGHT_SECONDS)}`,
     `ADMIN_SCHEME=${q(gw.adminScheme)}`,
-    `ADMIN_PORT=${gw.adminPort}`,
+    `ADMIN_PORT=${q(gw.adminPort)}`,
     `DBLESS=${spec.database === 'off' ? 'true' : 'false'}`,
     PRELUDE.trimEnd(),
     ...[...new Set(checks.flatMap((c) => NEEDS[c.check === 'flavor' && !gw.adminReachable ? 'flavor-pods' : c.check]))]
@@ -168,52 +247,54 @@ export function gateScript(spec: ResolvedSpec, phaseId: string, checks: readonly
       .map((f) => FUNCTIONS[f]),
     `echo ${q(`gate ${phaseId}: ${checks.length} checks`)}`,
   ];
-  for (const c of checks) {
-    switch (c.check) {
-      case 'rollout':
-        lines.push(`kubectl -n "$NS" rollout status deployment/${c.deployment} --timeout="$(left)s" || fail ${q(`rollout of ${c.deployment}`)}`);
-        break;
-      case 'flavor':
-        lines.push(
-          gw.adminReachable
-            ? `check_flavor_admin ${q(c.deployment)} ${q(selectorArg(c.selector))} ${q(c.flavor)} ${c.replicas}`
-            : `check_flavor_pods ${q(c.deployment)} ${q(selectorArg(c.selector))} ${q(c.flavor)} ${c.replicas} ${q(gw.container)}`,
-        );
-        break;
-      case 'scaled-down':
-        lines.push(`check_scaled_down ${q(c.deployment)} ${q(selectorArg(c.selector))}`);
-        break;
-      case 'endpoints':
-        lines.push(`check_endpoints ${q(c.service)} ${q(selectorArg(c.selector))}`);
-        break;
-      case 'removed':
-        lines.push(`check_removed ${c.kind.toLowerCase()} ${q(c.name)}`);
-        break;
-      case 'routes':
-        lines.push(`check_routes ${q(c.deployment)} ${q(selectorArg(c.selector))} ${c.shape}${c.everyPod ? ' all' : ''}`);
-        break;
-    }
-  }
+  for (const c of checks) lines.push(checkLine(spec, c));
   lines.push(`echo ${q(`gate ${phaseId}: passed`)}`);
   return lines.join('\n') + '\n';
+}
+
+/** The script line that runs one check: a function and its arguments, each quoted. */
+function checkLine(spec: ResolvedSpec, c: GateCheck): string {
+  const call = (...words: (string | number)[]) => shellWords(words);
+  switch (c.check) {
+    case 'admin-reachable':
+      return call('preflight', c.deployment, selectorArg(c.selector));
+    case 'rollout':
+      return call('wait_rollout', c.deployment);
+    case 'flavor':
+      return spec.gateway.adminReachable
+        ? call('check_flavor_admin', c.deployment, selectorArg(c.selector), c.flavor, c.replicas)
+        : call('check_flavor_pods', c.deployment, selectorArg(c.selector), c.flavor, c.replicas, spec.gateway.container);
+    case 'scaled-down':
+      return call('check_scaled_down', c.deployment, selectorArg(c.selector));
+    case 'endpoints':
+      return call('check_endpoints', c.service, selectorArg(c.selector), c.soakSeconds);
+    case 'removed':
+      return call('check_removed', c.kind.toLowerCase(), c.name);
+    case 'routes':
+      return call('check_routes', c.deployment, selectorArg(c.selector), c.shape, c.everyPod ? 'all' : 'one', c.filterTag ? encodeURIComponent(c.filterTag) : '');
+  }
 }
 
 /** The RBAC a gate needs: reads only, named objects where Kubernetes allows it. */
 export function gateRules(checks: readonly GateCheck[]): k8s.PolicyRule[] {
   const uniq = (xs: string[]) => [...new Set(xs)].sort();
   const deployments = uniq(
-    checks.flatMap((c) => (c.check === 'rollout' ? [c.deployment] : c.check === 'removed' && c.kind === 'Deployment' ? [c.name] : [])),
+    checks.flatMap((c) =>
+      c.check === 'rollout' || c.check === 'flavor' ? [c.deployment] : c.check === 'removed' && c.kind === 'Deployment' ? [c.name] : [],
+    ),
   );
-  const services = uniq(checks.flatMap((c) => (c.check === 'endpoints' ? [c.service] : c.check === 'removed' && c.kind === 'Service' ? [c.name] : [])));
-  const endpoints = uniq(checks.flatMap((c) => (c.check === 'endpoints' ? [c.service] : [])));
+  const services = uniq(checks.flatMap((c) => (c.check === 'removed' && c.kind === 'Service' ? [c.name] : [])));
   const rules: k8s.PolicyRule[] = [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }];
-  if (checks.some((c) => c.check === 'flavor' || c.check === 'routes')) rules.push({ apiGroups: [''], resources: ['pods/proxy'], verbs: ['get'] });
+  if (checks.some((c) => c.check === 'flavor' || c.check === 'routes' || c.check === 'admin-reachable')) {
+    rules.push({ apiGroups: [''], resources: ['pods/proxy'], verbs: ['get'] });
+  }
   if (deployments.length) {
     // `kubectl rollout status` gets, then watches the Deployment by name (a field selector RBAC honours).
     rules.push({ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch'], resourceNames: deployments });
   }
   if (services.length) rules.push({ apiGroups: [''], resources: ['services'], verbs: ['get'], resourceNames: services });
-  if (endpoints.length) rules.push({ apiGroups: [''], resources: ['endpoints'], verbs: ['get'], resourceNames: endpoints });
+  // EndpointSlices are found by the label kubernetes.io/service-name: a list, which resourceNames cannot narrow.
+  if (checks.some((c) => c.check === 'endpoints')) rules.push({ apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list'] });
   return rules;
 }
 

@@ -107,8 +107,8 @@ export class HookJob extends Construct {
             restartPolicy: 'Never',
             securityContext: {
               runAsNonRoot: true,
-              runAsUser,
-              runAsGroup: runAsUser,
+              // null: the platform picks the UID (OpenShift's restricted SCC assigns one from the namespace's range).
+              ...(runAsUser === null ? {} : { runAsUser, runAsGroup: runAsUser }),
               seccompProfile: { type: 'RuntimeDefault' },
             },
             containers: [

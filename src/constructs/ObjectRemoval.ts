@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { ResolvedSpec } from '../spec/types';
 import { HookJob, HookTiming, NamedObject, namedObjectRules } from './HookJob';
+import { shellQuote, shellWords } from './shell';
 
 export interface ObjectRemovalProps extends HookTiming {
   readonly spec: ResolvedSpec;
@@ -27,10 +28,10 @@ export class ObjectRemoval extends Construct {
     const deployments = names('Deployment');
     const services = names('Service');
     // --wait watches the objects by name: list and watch as well as get and delete.
-    const lines = ['set -eu', `NS='${spec.namespace}'`];
-    if (deployments.length) lines.push(`kubectl -n "$NS" delete deployment ${deployments.join(' ')} --ignore-not-found --wait=true`);
-    if (services.length) lines.push(`kubectl -n "$NS" delete service ${services.join(' ')} --ignore-not-found --wait=true`);
-    lines.push(`echo 'removed: ${props.objects.map((o) => `${o.kind} ${o.name}`).join(', ')}'`);
+    const lines = ['set -eu', `NS=${shellQuote(spec.namespace)}`];
+    if (deployments.length) lines.push(`kubectl -n "$NS" delete deployment ${shellWords(deployments)} --ignore-not-found --wait=true`);
+    if (services.length) lines.push(`kubectl -n "$NS" delete service ${shellWords(services)} --ignore-not-found --wait=true`);
+    lines.push(`echo ${shellQuote(`removed: ${props.objects.map((o) => `${o.kind} ${o.name}`).join(', ')}`)}`);
     this.job = new HookJob(this, 'Job', {
       ...props,
       script: lines.join('\n') + '\n',

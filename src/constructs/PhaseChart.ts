@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { gateChecks, routeShapeOf } from '../plan/phase';
+import { gateChecks } from '../plan/phase';
 import { InstallationState, Phase, Plan } from '../plan/types';
 import { ResolvedSpec } from '../spec/types';
 import { ControllerDeployment } from './ControllerDeployment';
@@ -81,7 +81,7 @@ export class PhaseChart extends Chart {
         syncWave: base + WAVE_OFFSET.removals,
       });
     }
-    const checks = direction === 'forward' ? phase.gate.checks : gateChecks(prev, next, routeShapeOf(spec));
+    const checks = direction === 'forward' ? phase.gate.checks : gateChecks(spec, prev, next);
     if (checks.length > 0) {
       new FlavorGate(this, 'Gate', {
         spec,

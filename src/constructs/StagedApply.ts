@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { toYamlStream } from '../render/yaml';
 import { KubeObject, ResolvedSpec } from '../spec/types';
 import { HookJob, HookTiming, NamedObject, namedObjectRules } from './HookJob';
+import { shellQuote } from './shell';
 
 export interface StagedApplyProps extends HookTiming {
   readonly spec: ResolvedSpec;
@@ -26,12 +27,11 @@ export class StagedApply extends Construct {
   constructor(scope: Construct, id: string, props: StagedApplyProps) {
     super(scope, id);
     const { spec } = props;
+    // The manifests travel as one quoted word, not a here-document a line of the YAML could end.
     const script = [
       'set -eu',
-      `echo 'phase ${props.phaseId}: applying ${props.objects.map((o) => `${o.kind} ${o.metadata.name}`).join(', ')}'`,
-      `kubectl -n '${spec.namespace}' apply -f - <<'MANIFESTS'`,
-      toYamlStream(props.objects).trimEnd(),
-      'MANIFESTS',
+      `echo ${shellQuote(`phase ${props.phaseId}: applying ${props.objects.map((o) => `${o.kind} ${o.metadata.name}`).join(', ')}`)}`,
+      `printf '%s\\n' ${shellQuote(toYamlStream(props.objects).trimEnd())} | kubectl -n ${shellQuote(spec.namespace)} apply -f -`,
     ].join('\n');
     this.job = new HookJob(this, 'Job', {
       ...props,

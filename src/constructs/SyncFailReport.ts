@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { ResolvedSpec } from '../spec/types';
 import { HookJob } from './HookJob';
+import { shellQuote } from './shell';
 
 export interface SyncFailReportProps {
   readonly spec: ResolvedSpec;
@@ -23,9 +24,9 @@ export class SyncFailReport extends Construct {
     const { spec } = props;
     const deployments = [...props.deployments].sort();
     const script = [
-      `NS='${spec.namespace}'`,
-      `echo "kong-flavor-migrator: the sync of ${spec.name} failed; where things stand:"`,
-      ...deployments.map((d) => `kubectl -n "$NS" get deployment ${d} -o wide || true`),
+      `NS=${shellQuote(spec.namespace)}`,
+      `echo ${shellQuote(`kong-flavor-migrator: the sync of ${spec.name} failed; where things stand:`)}`,
+      ...deployments.map((d) => `kubectl -n "$NS" get deployment ${shellQuote(d)} -o wide || true`),
       `kubectl -n "$NS" get pods -o wide || true`,
       `echo "See RUNBOOK.md: apply the rollback/ folder of the last phase whose gate did not pass."`,
     ].join('\n');

@@ -103,3 +103,9 @@ export function controllerUsesLeaderElection(topology: 'separate' | 'sidecar', d
 
 /** The KIC default leader-election lease name (`--election-id`, `internal/cmd/rootcmd/config/cli.go`). */
 export const DEFAULT_ELECTION_ID = '5b374a9e.konghq.com';
+
+/**
+ * KIC's default `--kong-admin-filter-tag`: the tag on every entity it writes, and the filter it
+ * reads the database with (`internal/cmd/rootcmd/config/cli.go`; CHANGELOG 0.7.0, #440).
+ */
+export const DEFAULT_FILTER_TAG = 'managed-by-ingress-controller';

@@ -10,7 +10,7 @@ import { ResolvedSpec } from '../spec/types';
 import { blueGreenPhases, blueGreenRuledOut, greenNames } from './blueGreen';
 import { MigrationFacts, migrationFacts } from './facts';
 import { maintenancePhases } from './maintenance';
-import { PhaseInput, buildPhases } from './phase';
+import { PhaseInput, buildPhases, gateTimeoutWarnings } from './phase';
 import { decideRolling, rollingPhases } from './rolling';
 import { initialState } from './state';
 import { Plan, PlanResult, PlanStrategy, RuledOut } from './types';
@@ -133,7 +133,7 @@ export function planMigration(spec: ResolvedSpec): PlanResult {
     ruledOut,
     initial,
     phases,
-    warnings: warningsFor(spec, f),
+    warnings: [...warningsFor(spec, f), ...gateTimeoutWarnings(spec, phases)],
     ...(extraCapacity ? { extraCapacity } : {}),
     ...(zeroDowntime
       ? {}

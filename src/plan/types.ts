@@ -81,17 +81,32 @@ export interface Change {
 
 /** What a phase's gate Job checks before the next phase may start. */
 export type GateCheck =
+  /** Preflight (first step of gate 01): the API server reaches one gateway's admin API through the pod proxy. */
+  | { readonly check: 'admin-reachable'; readonly deployment: string; readonly selector: Labels }
   | { readonly check: 'rollout'; readonly deployment: string }
   | { readonly check: 'flavor'; readonly deployment: string; readonly selector: Labels; readonly flavor: Flavor; readonly replicas: number }
   | { readonly check: 'scaled-down'; readonly deployment: string; readonly selector: Labels }
-  | { readonly check: 'endpoints'; readonly service: string; readonly selector: Labels }
+  /** The Service's ready endpoints are exactly the Ready pods of `selector`, for `soakSeconds` in a row. */
+  | { readonly check: 'endpoints'; readonly service: string; readonly selector: Labels; readonly soakSeconds: number }
   | { readonly check: 'removed'; readonly kind: 'Deployment' | 'Service'; readonly name: string }
   /** Postgres: the stored routes, read through one pod. DB-less (`everyPod`): each pod's own configuration. */
-  | { readonly check: 'routes'; readonly deployment: string; readonly selector: Labels; readonly shape: RouteShape; readonly everyPod?: boolean };
+  | {
+      readonly check: 'routes';
+      readonly deployment: string;
+      readonly selector: Labels;
+      readonly shape: RouteShape;
+      readonly everyPod?: boolean;
+      /** Postgres: only the routes the controller manages (its `--kong-admin-filter-tag`) are read. */
+      readonly filterTag?: string;
+    };
 
 export interface Gate {
   readonly checks: readonly GateCheck[];
-  /** Seconds before the gate fails (`activeDeadlineSeconds`). */
+  /**
+   * Seconds before the gate fails: `spec.hooks.timeoutSeconds` when set, else derived from the
+   * phase's estimate with margin. The Job's `activeDeadlineSeconds`, the RUNBOOK's waits, `helm
+   * --timeout` and `argocd app sync --timeout` follow from it.
+   */
   readonly timeoutSeconds: number;
 }
 

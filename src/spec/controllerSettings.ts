@@ -20,6 +20,7 @@ export const CONTROLLER_FLAGS: Readonly<Record<string, { readonly flag: string; 
   // Read by the route report (src/routes): which Ingresses and Gateways are this controller's.
   CONTROLLER_INGRESS_CLASS: { flag: '--ingress-class' },
   CONTROLLER_GATEWAY_API_CONTROLLER_NAME: { flag: '--gateway-api-controller-name' },
+  CONTROLLER_KONG_ADMIN_FILTER_TAG: { flag: '--kong-admin-filter-tag' },
 };
 
 /** Where a flag sits in the container's args: index, value, and whether the value is the next arg. */

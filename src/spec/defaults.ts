@@ -61,6 +61,12 @@ export const DEFAULTS = {
     timeoutSeconds: 600,
     /** UID/GID the hook Jobs run as (non-root, Pod Security Standards "restricted"). */
     runAsUser: 65532,
+    /**
+     * Seconds a cutover gate waits, after the proxy Service's endpoints are exactly the green
+     * pods, before blue may retire: cloud load balancers register new targets late (health
+     * checks of several intervals), so blue must keep serving meanwhile.
+     */
+    cutoverSoakSeconds: 60,
   },
   output: {
     argocd: {

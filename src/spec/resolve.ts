@@ -309,7 +309,9 @@ export function resolveSpec(input: MigrationSpecInput, facts: SourceFacts = {}):
     hooks: {
       image: s.hooks?.image ?? DEFAULTS.hooks.image,
       timeoutSeconds: s.hooks?.timeoutSeconds ?? DEFAULTS.hooks.timeoutSeconds,
-      runAsUser: DEFAULTS.hooks.runAsUser,
+      ...(s.hooks?.timeoutSeconds !== undefined ? { gateTimeoutSeconds: s.hooks.timeoutSeconds } : {}),
+      runAsUser: s.hooks?.runAsUser === undefined ? DEFAULTS.hooks.runAsUser : s.hooks.runAsUser,
+      cutoverSoakSeconds: s.hooks?.cutoverSoakSeconds ?? DEFAULTS.hooks.cutoverSoakSeconds,
     },
     output: {
       argocd: {

@@ -127,7 +127,12 @@ export const OutputSchema = z.strictObject({
 
 export const HooksSchema = z.strictObject({
   image: image.optional(),
+  /** Every gate's deadline; when absent each gate's is derived from its phase's estimate. */
   timeoutSeconds: z.number().int().min(30).max(86400).optional(),
+  /** UID/GID of the hook Jobs; `null` leaves them to the platform (OpenShift's restricted SCC assigns one). */
+  runAsUser: z.union([z.number().int().min(1).max(2147483647), z.null()]).optional(),
+  /** Seconds a cutover gate keeps seeing the right endpoints before blue may retire. */
+  cutoverSoakSeconds: z.number().int().min(0).max(3600).optional(),
 });
 
 export const SpecBodySchema = z.strictObject({

@@ -144,7 +144,17 @@ export interface ResolvedSpec {
   readonly gateway: ResolvedGateway;
   /** Absent in sidecar topology. */
   readonly controller?: ResolvedController;
-  readonly hooks: { readonly image: string; readonly timeoutSeconds: number; readonly runAsUser: number };
+  readonly hooks: {
+    readonly image: string;
+    /** Deadline of hook Jobs other than gates (and of gates when the spec sets one). */
+    readonly timeoutSeconds: number;
+    /** `spec.hooks.timeoutSeconds` as the spec sets it: every gate's deadline; absent, each gate's is derived. */
+    readonly gateTimeoutSeconds?: number;
+    /** UID/GID of the hook Jobs; `null`: none set (the platform assigns one), `runAsNonRoot` stays. */
+    readonly runAsUser: number | null;
+    /** Seconds a cutover gate keeps seeing the right endpoints before the next phase. */
+    readonly cutoverSoakSeconds: number;
+  };
   readonly output: { readonly argocd: ResolvedArgoCd };
   readonly helm?: HelmSource;
   readonly base: BaseObjects;
