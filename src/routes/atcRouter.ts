@@ -7,7 +7,7 @@
  */
 import { Flavor } from '../model/flavor';
 import { Version, atLeast } from '../model/version';
-import { AtcContext, Expr, and, evaluate, or, pred } from './expression';
+import { AtcContext, CompiledExpr, Expr, and, compileExpr, or, pred } from './expression';
 import { compatEntries, expressionPriority } from './priority';
 import { atcPathRegex } from './regex';
 import { HttpRequest, Router, Selection } from './request';
@@ -71,16 +71,32 @@ interface Entry {
   readonly priority: bigint;
   readonly id: string;
   readonly matcher: Expr | undefined;
+  readonly test: CompiledExpr;
   rank: number;
 }
+
+const push = <K, V>(m: Map<K, V[]>, k: K, v: V) => {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+};
+
+const always: CompiledExpr = () => true;
+/** An entry's matcher and its compiled test (no matcher: every request). */
+const matcherOf = (matcher: Expr | undefined) => ({ matcher, test: matcher ? compileExpr(matcher) : always });
 
 /** Host keys of an entry, to consider only the routes a request's host can match. */
 type HostKeys = { readonly any: true } | { readonly any: false; readonly exact: readonly string[]; readonly suffix: readonly string[]; readonly prefix: readonly string[] };
 
+/** The conjuncts of an expression, nested `and`s flattened (KIC and Kong nest them: route && protocol). */
+function conjuncts(e: Expr): Expr[] {
+  return e.t === 'and' ? e.items.flatMap(conjuncts) : [e];
+}
+
+/** The hosts an entry is limited to: a conjunct that is a host predicate or an `or` of host predicates. */
 function hostKeys(e: Expr | undefined): HostKeys {
   if (!e) return { any: true };
-  const items = e.t === 'and' ? e.items : [e];
-  for (const item of items) {
+  for (const item of conjuncts(e)) {
     const preds = item.t === 'pred' ? [item] : item.t === 'or' && item.items.every((x) => x.t === 'pred') ? (item.items as Expr[]) : [];
     if (preds.length && preds.every((p) => p.t === 'pred' && p.field === 'http.host' && ['==', '=^', '^='].includes(p.op))) {
       const ps = preds as { op: string; value: string }[];
@@ -119,55 +135,78 @@ export function atcRouter(routes: readonly KongRoute[], opts: AtcRouterOptions):
     if (route.stream) continue;
     const proto = opts.flavor === 'expressions' ? protocolClause(route.entity.protocols) : undefined;
     if (isExpressionEntity(route.entity)) {
-      entries.push({ route, priority: expressionPriority(route.entity.priority), id: route.id, matcher: and(route.expr, proto), rank: 0 });
+      entries.push({ route, priority: expressionPriority(route.entity.priority), id: route.id, ...matcherOf(and(route.expr, proto)), rank: 0 });
       continue;
     }
     const fields = route.entity;
     for (const c of compatEntries(fields, route.id, opts.kong, opts.splitId)) {
-      entries.push({ route, paths: c.paths, priority: c.priority, id: c.id, matcher: and(fieldsExpression(fields, c.paths), proto), rank: 0 });
+      entries.push({ route, paths: c.paths, priority: c.priority, id: c.id, ...matcherOf(and(fieldsExpression(fields, c.paths), proto)), rank: 0 });
     }
   }
   entries.sort((a, b) => (a.priority !== b.priority ? (a.priority > b.priority ? -1 : 1) : a.id > b.id ? -1 : a.id < b.id ? 1 : 0));
   entries.forEach((e, i) => (e.rank = i));
   const byRoute = new Map<KongRoute, Entry[]>();
-  for (const e of entries) byRoute.set(e.route, [...(byRoute.get(e.route) ?? []), e]);
+  for (const e of entries) push(byRoute, e.route, e);
+  // Entries by the hosts they are limited to; each list stays in rank order.
   const byHost = new Map<string, Entry[]>();
-  const wildcard: { e: Entry; keys: Extract<HostKeys, { any: false }> }[] = [];
+  const bySuffix = new Map<string, Entry[]>();
+  const byPrefix = new Map<string, Entry[]>();
   const anyHost: Entry[] = [];
   for (const e of entries) {
     const k = hostKeys(e.matcher);
     if (k.any) anyHost.push(e);
     else {
-      for (const h of k.exact) byHost.set(h, [...(byHost.get(h) ?? []), e]);
-      if (k.suffix.length || k.prefix.length) wildcard.push({ e, keys: k });
+      for (const h of new Set(k.exact)) push(byHost, h, e);
+      for (const h of new Set(k.suffix)) push(bySuffix, h, e);
+      for (const h of new Set(k.prefix)) push(byPrefix, h, e);
     }
+  }
+  const lengths = (m: Map<string, unknown>) => [...new Set([...m.keys()].map((k) => k.length))].sort((a, b) => a - b);
+  const suffixLengths = lengths(bySuffix);
+  const prefixLengths = lengths(byPrefix);
+  /** The entries a request to `host` can match, in rank order (entries listed under several keys once). */
+  const candidateCache = new Map<string, Entry[]>();
+  const candidatesFor = (host: string): Entry[] => {
+    let cached = candidateCache.get(host);
+    if (!cached) candidateCache.set(host, (cached = collectCandidates(host)));
+    return cached;
+  };
+  function collectCandidates(host: string): Entry[] {
+    const lists: Entry[][] = [];
+    const exact = byHost.get(host);
+    if (exact) lists.push(exact);
+    if (anyHost.length) lists.push(anyHost);
+    for (const n of suffixLengths) {
+      if (n > host.length) break;
+      const s = bySuffix.get(host.slice(host.length - n));
+      if (s) lists.push(s);
+    }
+    for (const n of prefixLengths) {
+      if (n > host.length) break;
+      const p = byPrefix.get(host.slice(0, n));
+      if (p) lists.push(p);
+    }
+    if (lists.length === 1) return lists[0];
+    const seen = new Set<Entry>();
+    const out: Entry[] = [];
+    for (const l of lists) for (const e of l) if (!seen.has(e)) (seen.add(e), out.push(e));
+    return out.sort((a, b) => a.rank - b.rank);
   }
   return {
     matches(route: KongRoute, req: HttpRequest): boolean {
       const ctx = atcContext(req, opts.kong);
-      return (byRoute.get(route) ?? []).some((e) => !e.matcher || evaluate(e.matcher, ctx));
+      return (byRoute.get(route) ?? []).some((e) => e.test(ctx));
     },
     select(req: HttpRequest): Selection | undefined {
-      const seen = new Set<Entry>();
-      const candidates: Entry[] = [];
-      const push = (e: Entry) => {
-        if (!seen.has(e)) {
-          seen.add(e);
-          candidates.push(e);
-        }
-      };
-      for (const e of byHost.get(req.host) ?? []) push(e);
-      for (const w of wildcard) if (w.keys.suffix.some((s) => req.host.endsWith(s)) || w.keys.prefix.some((p) => req.host.startsWith(p))) push(w.e);
-      for (const e of anyHost) push(e);
-      candidates.sort((a, b) => a.rank - b.rank);
+      const candidates = candidatesFor(req.host);
       const ctx = atcContext(req, opts.kong);
       for (let i = 0; i < candidates.length; i++) {
         const e = candidates[i];
-        if (e.matcher && !evaluate(e.matcher, ctx)) continue;
+        if (!e.test(ctx)) continue;
         let tiedWith: KongRoute | undefined;
         for (let j = i + 1; j < candidates.length && candidates[j].priority === e.priority; j++) {
           const o = candidates[j];
-          if (o.route !== e.route && (!o.matcher || evaluate(o.matcher, ctx))) {
+          if (o.route !== e.route && o.test(ctx)) {
             tiedWith = o.route;
             break;
           }

@@ -105,10 +105,41 @@ export function evaluate(e: Expr, ctx: AtcContext): boolean {
   }
 }
 
+/** A matcher compiled once into a closure tree, for the routers' many evaluations (same answers as `evaluate`). */
+export type CompiledExpr = (ctx: AtcContext) => boolean;
+
+export function compileExpr(e: Expr): CompiledExpr {
+  switch (e.t) {
+    case 'pred':
+      return (ctx) => predicateHolds(e, ctx);
+    case 'not': {
+      const item = compileExpr(e.item);
+      return (ctx) => !item(ctx);
+    }
+    case 'and': {
+      const items = e.items.map(compileExpr);
+      if (items.length === 1) return items[0];
+      return (ctx) => {
+        for (const f of items) if (!f(ctx)) return false;
+        return true;
+      };
+    }
+    case 'or': {
+      const items = e.items.map(compileExpr);
+      if (items.length === 1) return items[0];
+      return (ctx) => {
+        for (const f of items) if (f(ctx)) return true;
+        return false;
+      };
+    }
+  }
+}
+
 /** Every predicate in `e`, depth first. */
-export function predicates(e: Expr | undefined): Predicate[] {
-  if (!e) return [];
-  if (e.t === 'pred') return [e];
-  if (e.t === 'not') return predicates(e.item);
-  return e.items.flatMap(predicates);
+export function predicates(e: Expr | undefined, out: Predicate[] = []): Predicate[] {
+  if (!e) return out;
+  if (e.t === 'pred') out.push(e);
+  else if (e.t === 'not') predicates(e.item, out);
+  else for (const x of e.items) predicates(x, out);
+  return out;
 }

@@ -6,7 +6,7 @@
 import { KubeObject } from '../spec/types';
 import { PREFIX, VALID_HOST, VALID_METHOD, VALID_PROTOCOLS, VALID_SNI, annotationsOf, atoi, headersOf, hostAliasesOf, methodsOf, protocolsOf, regexPrefixOf, snisOf } from './annotations';
 import { Expr, and, or, pred, renderKic } from './expression';
-import { TranslateContext, arrayOf, hostnamesOf, ingressRules, IngressPath, listenerProtocols, protocolsFromListeners, routeIdFor, routeRules } from './objects';
+import { TranslateContext, arrayOf, hostnamesOf, ingressRules, IngressPath, listenerProtocols, protocolsFromListeners, routeIdFor, routeRules, unitsOfObject } from './objects';
 import { RoutingObjects, describeObject, nsName } from './read';
 import { ExpressionEntity, KongRoute, RoutePart, RouteUnit, RoutingKind, Translation } from './types';
 
@@ -108,7 +108,7 @@ class Collector {
 }
 
 function translateIngresses(r: RoutingObjects, units: readonly RouteUnit[], out: Collector): void {
-  const unitOf = (o: KubeObject, rule: number, match: number) => units.find((u) => u.object === o && u.rule === rule && u.match === match)!.id;
+  const unitOf = (o: KubeObject, rule: number, match: number) => unitsOfObject(units, o).find((u) => u.rule === rule && u.match === match)!.id;
   const index = new Map<string, { ing: KubeObject; host: string; paths: { p: IngressPath; unit: string }[] }>();
   for (const ing of r.ingresses) {
     ingressRules(ing).forEach((rule, ri) =>
@@ -244,7 +244,7 @@ function translateHttpRoutes(r: RoutingObjects, units: readonly RouteUnit[], ctx
   const withListeners = protocolsFromListeners(ctx.kic);
   for (const route of r.httpRoutes) {
     if (routeRules(route).length === 0) {
-      out.failures.push({ object: describeObject(route), units: units.filter((u) => u.object === route).map((u) => u.id), message: 'no rules: KIC does not route it', rule: 'KIC', source: 'ROUTES.md B15' });
+      out.failures.push({ object: describeObject(route), units: unitsOfObject(units, route).map((u) => u.id), message: 'no rules: KIC does not route it', rule: 'KIC', source: 'ROUTES.md B15' });
       continue;
     }
     const hosts = hostnamesOf(route);
@@ -281,7 +281,7 @@ function translateHttpRoutes(r: RoutingObjects, units: readonly RouteUnit[], ctx
       strip_path: false,
     };
     applyCommonAnnotations(base, a);
-    const unitIds = units.filter((u) => u.object === route && u.rule === s.ri && u.match === s.mi && (u.hostname === undefined || u.hostname === s.hostname));
+    const unitIds = unitsOfObject(units, route).filter((u) => u.rule === s.ri && u.match === s.mi && (u.hostname === undefined || u.hostname === s.hostname));
     out.add('HTTPRoute', base, expr, priorities.get(s)!, unitIds.map((u) => ({ unit: u.id, ...(path ? { pathExpr: path } : {}) })));
   }
 }
@@ -346,7 +346,7 @@ function translateGrpcRoutes(r: RoutingObjects, units: readonly RouteUnit[], out
       name: `grpcroute.${s.route.metadata.namespace ?? 'default'}.${s.route.metadata.name}.${s.hostname ? s.hostname.replace(/\*/g, '_') : '_'}.${s.ri}.${s.mi}`,
       protocols: ['grpc', 'grpcs'],
     };
-    const unitIds = units.filter((u) => u.object === s.route && u.rule === s.ri && u.match === s.mi && (u.hostname === undefined || u.hostname === s.hostname));
+    const unitIds = unitsOfObject(units, s.route).filter((u) => u.rule === s.ri && u.match === s.mi && (u.hostname === undefined || u.hostname === s.hostname));
     out.add('GRPCRoute', entity, expr, priorities.get(s)!, unitIds.map((u) => ({ unit: u.id, ...(path ? { pathExpr: path } : {}) })));
   }
 }
@@ -362,7 +362,7 @@ function translateStreamRoutes(r: RoutingObjects, units: readonly RouteUnit[], c
   ];
   for (const [kind, list, protocol] of lists) {
     for (const o of list) {
-      const own = units.filter((u) => u.object === o);
+      const own = unitsOfObject(units, o);
       if (ctx.kic.major < 3) {
         out.failures.push({
           object: describeObject(o),

@@ -14,7 +14,7 @@ import { Refusal, refusals } from './acceptance';
 import { PREFIX, VALID_HOST, VALID_METHOD, VALID_PATH_HANDLING, VALID_PROTOCOLS, VALID_SNI, annotationsOf, atoi, headersOf, hostAliasesOf, methodsOf, pathHandlingOf, protocolsOf, regexPriorityOf, snisOf } from './annotations';
 import { atcContext, atcRouter } from './atcRouter';
 import { evaluate } from './expression';
-import { arrayOf, hostnamesOf, ingressRules, listenerProtocols, protocolsFromListeners, routeRules } from './objects';
+import { arrayOf, hostnamesOf, ingressRules, listenerProtocols, protocolsFromListeners, routeRules, unitsOfObject } from './objects';
 import { RoutingObjects, describeObject } from './read';
 import { atcPathRegex, pcreIsMatch, rustIsMatch } from './regex';
 import { HttpRequest, Router, Selection } from './request';
@@ -136,7 +136,7 @@ function objectRules(input: JudgeInput, f: Findings): void {
   const exprSide = afterExpr ? 'under expressions (after)' : 'under the traditional translator (after)';
   // A Kong-level change between the traditional router and the compatible one (fields routes on both sides).
   const tradChanges = !beforeExpr && !afterExpr && (from === 'traditional') !== (to === 'traditional');
-  const unitsOf = (o: KubeObject) => units.filter((u) => u.object === o).map((u) => u.id);
+  const unitsOf = (o: KubeObject) => unitsOfObject(units, o).map((u) => u.id);
   const all: KubeObject[] = [...objects.ingresses, ...objects.httpRoutes, ...objects.grpcRoutes, ...objects.tlsRoutes, ...objects.tcpRoutes, ...objects.udpRoutes, ...objects.tcpIngresses, ...objects.udpIngresses];
 
   for (const o of all) {
@@ -288,7 +288,7 @@ function objectRules(input: JudgeInput, f: Findings): void {
       const regexPrefix = a[`${PREFIX}regex-prefix`] ?? '/~';
       ingressRules(o).forEach((rule, ri) =>
         rule.paths.forEach((p, pi) => {
-          const id = units.find((u) => u.object === o && u.rule === ri && u.match === pi)?.id;
+          const id = unitsOfObject(units, o).find((u) => u.rule === ri && u.match === pi)?.id;
           if (!id) return;
           // R20: Prefix/Exact text with regex metacharacters: a regex under T/C, literal under E (B4, B5).
           if (p.pathType !== 'ImplementationSpecific' && REGEX_META.test(p.path))
@@ -302,7 +302,7 @@ function objectRules(input: JudgeInput, f: Findings): void {
     if ((o.kind === 'HTTPRoute' || o.kind === 'GRPCRoute') && shapeChanges) {
       routeRules(o).forEach((rule, ri) =>
         arrayOf<Record<string, unknown>>(rule?.matches).forEach((m, mi) => {
-          const ruleIds = units.filter((u) => u.object === o && u.rule === ri && u.match === mi).map((u) => u.id);
+          const ruleIds = unitsOfObject(units, o).filter((u) => u.rule === ri && u.match === mi).map((u) => u.id);
           const path = (m?.path ?? {}) as { type?: string; value?: string };
           if (o.kind === 'HTTPRoute') {
             // R19: PathPrefix with a trailing slash (B14, B15).

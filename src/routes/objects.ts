@@ -2,7 +2,7 @@
  * The fields of routing objects as KIC reads them (rules, paths, hostnames, parent Gateway
  * listeners), the route units the report is made of, and KIC's route IDs.
  */
-import { v5 as uuidv5 } from 'uuid';
+import { parse as parseUuid, v5 as uuidv5 } from 'uuid';
 import { Version, atLeast } from '../model/version';
 import { KubeObject } from '../spec/types';
 import { RoutingObjects, describeObject } from './read';
@@ -10,7 +10,8 @@ import { RouteUnit, RoutingKind } from './types';
 
 /** go-kong's namespace for entity IDs; routes use the UUIDv5 of "routes" in it (kong/ids.go). */
 const KONG_ENTITIES_NAMESPACE = 'fd02801f-0957-4a15-a55a-c8d9606f30b5';
-const ROUTES_NAMESPACE = uuidv5('routes', KONG_ENTITIES_NAMESPACE);
+// As bytes: uuid parses a string namespace on every call.
+const ROUTES_NAMESPACE = parseUuid(uuidv5('routes', KONG_ENTITIES_NAMESPACE));
 
 /** A route's ID as KIC's FillIDs derives it from its name (B24), which Kong keeps in DB-less mode. */
 export const routeIdFor = (name: string): string => uuidv5(name, ROUTES_NAMESPACE);
@@ -114,6 +115,23 @@ export function routeUnits(r: RoutingObjects): RouteUnit[] {
     }
   }
   return units;
+}
+
+const unitIndexes = new WeakMap<readonly RouteUnit[], Map<KubeObject, RouteUnit[]>>();
+
+/** The route units of one object, in order (indexed once per list of units: callers look them up per object). */
+export function unitsOfObject(units: readonly RouteUnit[], o: KubeObject): readonly RouteUnit[] {
+  let index = unitIndexes.get(units);
+  if (!index) {
+    index = new Map();
+    for (const u of units) {
+      const l = index.get(u.object);
+      if (l) l.push(u);
+      else index.set(u.object, [u]);
+    }
+    unitIndexes.set(units, index);
+  }
+  return index.get(o) ?? [];
 }
 
 /** KIC >= 3.4.15 / >= 3.5.7 take HTTPRoute protocols from the parent Gateway listeners (B17). */

@@ -12,7 +12,7 @@
  *   src/lj_obj.h:1013-1022; lib_bit.c `bit_band` converts every argument once one is a uint64).
  * - `expressions` routes: `bor(0xFF << 56, priority)` (transform.lua:540-562, A30).
  */
-import { v5 as uuidv5 } from 'uuid';
+import { parse as parseUuid, v5 as uuidv5 } from 'uuid';
 import { Version, atLeast } from '../model/version';
 import { FieldsEntity } from './types';
 
@@ -91,7 +91,7 @@ export function compatPriorityBefore34(r: Pick<FieldsEntity, 'hosts' | 'headers'
 }
 
 /** The namespace of the IDs Kong gives split routes (transform.lua@3.9.3 `uuid_generator`). */
-const SPLIT_NAMESPACE = '7f145bf9-0dce-4f91-98eb-debbce4b9f6b';
+const SPLIT_NAMESPACE = parseUuid('7f145bf9-0dce-4f91-98eb-debbce4b9f6b');
 export const splitRouteId = (originalId: string, index: number) => uuidv5(`${originalId}#${index}`, SPLIT_NAMESPACE);
 
 /**

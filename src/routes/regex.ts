@@ -27,10 +27,32 @@ function rustRegex(): RustRegexClass {
 
 const rustCache = new Map<string, RustRegex | string>();
 
+/** Literal text between optional `^` and `$`: no character the crate reads as syntax. */
+const RUST_LITERAL = /^(\^?)([A-Za-z0-9/_\-~%:@=,;!]*)(\$?)$/;
+
+/**
+ * A literal pattern needs no engine: `^/a/b$` is equality, `^/a` a prefix (KIC's traditional
+ * translator turns every Ingress Prefix/Exact path into such a regex, so they are most of them).
+ */
+function literalRust(pattern: string): RustRegex | undefined {
+  const m = RUST_LITERAL.exec(pattern);
+  if (!m) return undefined;
+  const [, start, text, end] = m;
+  if (start && end) return { isMatch: (t) => t === text };
+  if (start) return { isMatch: (t) => t.startsWith(text) };
+  if (end) return { isMatch: (t) => t.endsWith(text) };
+  return { isMatch: (t) => t.includes(text) };
+}
+
 /** The compiled Rust regex, or the crate's error text. */
 function compileRust(pattern: string): RustRegex | string {
   let r = rustCache.get(pattern);
   if (r === undefined) {
+    r = literalRust(pattern);
+    if (r) {
+      rustCache.set(pattern, r);
+      return r;
+    }
     try {
       r = new (rustRegex())(pattern);
     } catch (e) {
@@ -310,6 +332,9 @@ export function seededRandom(seed: number): () => number {
  * deterministically (randexp, characters drawn from `a-z0-9-_.` where the pattern leaves a choice).
  */
 export function samplesOf(pattern: string, count: number, seed: number): string[] {
+  // A literal pattern (most of them: KIC writes Prefix and Exact paths as `~/x$`) has one sample, itself.
+  const literal = RUST_LITERAL.exec(pattern);
+  if (literal) return [literal[2]];
   const js = pcreToJs(pattern.startsWith('^') ? pattern.slice(1) : pattern);
   if ('unsupported' in js) return [];
   let gen: RandExp;

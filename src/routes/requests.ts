@@ -74,7 +74,10 @@ function shapeOf(route: KongRoute, seed: number): Shape {
   };
 }
 
-const firstSegment = (p: string) => '/' + (p.split('/')[1] ?? '');
+const firstSegment = (p: string) => {
+  const end = p.indexOf('/', 1);
+  return end < 0 ? p : p.slice(0, end);
+};
 
 /** Requests worth judging for the routes of both flavors, deduplicated, in a stable order. */
 export function exampleRequests(routeSets: readonly (readonly KongRoute[])[]): HttpRequest[] {
@@ -88,32 +91,39 @@ export function exampleRequests(routeSets: readonly (readonly KongRoute[])[]): H
   const hostsBySegment = new Map<string, Set<string>>();
   const rootHosts = new Set<string>();
   for (const sh of shapes) {
-    for (const h of sh.hosts) {
-      for (const p of sh.paths.length ? sh.paths : ['/']) {
-        const seg = firstSegment(p);
-        if (seg === '/' || literalPrefix(p).length <= 1) rootHosts.add(h);
-        else {
-          const set = hostsBySegment.get(seg) ?? new Set<string>();
-          set.add(h);
-          hostsBySegment.set(seg, set);
-        }
+    if (!sh.hosts.length) continue;
+    for (const p of sh.paths.length ? sh.paths : ['/']) {
+      const seg = firstSegment(p);
+      if (seg === '/' || literalPrefix(p).length <= 1) for (const h of sh.hosts) rootHosts.add(h);
+      else {
+        let set = hostsBySegment.get(seg);
+        if (!set) hostsBySegment.set(seg, (set = new Set<string>()));
+        for (const h of sh.hosts) set.add(h);
       }
     }
   }
   const out = new Map<string, HttpRequest>();
+  const pairs = (r: Readonly<Record<string, string>> | undefined) => (r ? Object.keys(r).sort().map((k) => `${k}\u0001${r[k]}`).join('\u0001') : '');
   const add = (req: HttpRequest) => {
-    const key = JSON.stringify([req.method, req.host, req.path, req.scheme, Object.entries(req.headers).sort(), Object.entries(req.query ?? {}).sort()]);
+    const key = `${req.method}\u0000${req.scheme}\u0000${req.host}\u0000${req.path}\u0000${pairs(req.headers)}\u0000${pairs(req.query)}`;
     if (!out.has(key)) out.set(key, req);
+  };
+  // The hosts a host-less route path is tried on, by first path segment (computed once per segment).
+  const rootSorted = [...rootHosts].sort();
+  const hostlessHosts = new Map<string, string[]>();
+  const hostsForHostless = (seg: string) => {
+    let hosts = hostlessHosts.get(seg);
+    if (!hosts) {
+      const extra = [...new Set([...(hostsBySegment.get(seg) ?? []), ...rootSorted])].sort();
+      hosts = [UNLISTED_HOST, ...extra.slice(0, MAX_HOSTS_PER_HOSTLESS_PATH)];
+      hostlessHosts.set(seg, hosts);
+    }
+    return hosts;
   };
   for (const sh of shapes) {
     const paths = sh.paths.length ? sh.paths.filter((p) => p.startsWith('/')) : ['/'];
     for (const path of paths) {
-      let hosts = sh.hosts;
-      if (!hosts.length) {
-        const seg = firstSegment(path);
-        const extra = [...(hostsBySegment.get(seg) ?? []), ...rootHosts].sort();
-        hosts = [UNLISTED_HOST, ...[...new Set(extra)].slice(0, MAX_HOSTS_PER_HOSTLESS_PATH)];
-      }
+      const hosts = sh.hosts.length ? sh.hosts : hostsForHostless(firstSegment(path));
       for (const host of hosts) {
         const headers = Object.fromEntries(sh.headers);
         const base = { method: sh.methods[0] ?? 'GET', host, path, headers, scheme: 'http' as const, ...(sh.query.length ? { query: Object.fromEntries(sh.query) } : {}) };

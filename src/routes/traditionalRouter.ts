@@ -5,8 +5,8 @@
  * list that matches becomes `hits.uri`, A11), then matched category by category against the
  * reduced candidate set and then against the whole category.
  */
-import { MATCH_RULES, SUBMATCH, TraditionalKey, compareCategories, compareTraditional } from './priority';
-import { literalPrefix, pcreIsMatch } from './regex';
+import { MATCH_RULES, SUBMATCH, TraditionalKey, compareCategories, compareTraditional, traditionalTie } from './priority';
+import { literalPrefix, pcreRegExp } from './regex';
 import { HttpRequest, Router, Selection } from './request';
 import { FieldsEntity, KongRoute, isExpressionEntity } from './types';
 
@@ -14,23 +14,56 @@ interface UriT {
   readonly isPrefix: boolean;
   /** Prefix: the path; regex: the pattern without `~`. */
   readonly value: string;
+  /** Regex paths: Kong's anchored PCRE match (`"ajo"`, A12). */
+  readonly test?: (path: string) => boolean;
 }
 
 interface HostT {
   readonly value: string;
   readonly wildcard: boolean;
-  readonly regex?: string;
+  /** Wildcard hosts: whether the host (and `host:port`) matches Kong's regex for it. */
+  readonly test?: (host: string, hostWithPort: string) => boolean;
 }
 
 interface HeaderT {
   readonly name: string;
   readonly values: ReadonlySet<string>;
-  /** `~*` pattern, only when the header lists exactly one value (A19). */
-  readonly pattern?: string;
+  /** `~*` pattern, only when the header lists exactly one value (A19): unanchored, not lower-cased. */
+  readonly pattern?: (value: string) => boolean;
+}
+
+/** A PCRE pattern as a test (false when this tool cannot evaluate it, as Kong's match would fail to compile). */
+function pcreTest(pattern: string, anchored: boolean): (text: string) => boolean {
+  const re = pcreRegExp(pattern, anchored);
+  return typeof re === 'string' ? () => false : (text) => re.test(text);
+}
+
+/**
+ * Kong's wildcard host regex (traditional.lua@3.9.3:337-345: `*` -> `.+`, an optional port
+ * unless the host has one, matched against `host:port`), with fast paths for the two shapes
+ * Kong's schema allows (`*.x` leftmost, `x.*` rightmost) that give the same answers.
+ */
+function wildcardTest(h: string): (host: string, hostWithPort: string) => boolean {
+  const star = h.indexOf('*');
+  const hasPort = /:\d+$/.test(h);
+  if (!hasPort && star === 0 && h.indexOf('*', 1) < 0) {
+    const suffix = h.slice(1);
+    return (host) => host.length > suffix.length && host.endsWith(suffix);
+  }
+  if (!hasPort && star === h.length - 1) {
+    const prefix = h.slice(0, -1);
+    return (_host, hostWithPort) => hostWithPort.length > prefix.length && hostWithPort.startsWith(prefix);
+  }
+  let regex = h.replace(/\./g, '\\.').replace(/\*/g, '.+') + '$';
+  if (!hasPort) regex = regex.replace(/\$$/, '(?::\\d+)?$');
+  const test = pcreTest(regex, true);
+  return (_host, hostWithPort) => test(hostWithPort);
 }
 
 interface RouteT {
   readonly route: KongRoute;
+  /** Position in the sorted list. */
+  rank: number;
   readonly path?: string;
   readonly matchRules: number;
   readonly key: TraditionalKey;
@@ -52,6 +85,8 @@ interface Category {
   readonly byMethod: Map<string, RouteT[]>;
   readonly bySni: Map<string, RouteT[]>;
   readonly all: RouteT[];
+  /** Routes by each of their wildcard hosts (HOST categories): with `byHost`, every route a host can match. */
+  readonly byWildcard: Map<string, RouteT[]>;
 }
 
 /** Whether Kong can categorize the route at all (`marshall_route` needs one of these fields). */
@@ -71,11 +106,8 @@ function marshall(route: KongRoute, r: FieldsEntity, path: string | undefined): 
     for (const h of r.hosts) {
       if (h.includes('*')) {
         wild = true;
-        const hasPort = /:\d+$/.test(h);
-        let regex = h.replace(/\./g, '\\.').replace(/\*/g, '.+') + '$';
-        if (!hasPort) regex = regex.replace(/\$$/, '(?::\\d+)?$');
-        else wildPort = true;
-        hosts.push({ value: h, wildcard: true, regex });
+        if (/:\d+$/.test(h)) wildPort = true;
+        hosts.push({ value: h, wildcard: true, test: wildcardTest(h) });
       } else {
         hosts.push({ value: h, wildcard: false });
         plainHosts.add(h);
@@ -94,7 +126,7 @@ function marshall(route: KongRoute, r: FieldsEntity, path: string | undefined): 
     const name = rawName.toLowerCase();
     if (name === 'host') continue;
     const pattern = values.length === 1 && values[0].startsWith('~*') ? values[0].slice(2) : undefined;
-    headers.push({ name, values: new Set(values.map((v) => v.toLowerCase())), ...(pattern !== undefined ? { pattern } : {}) });
+    headers.push({ name, values: new Set(values.map((v) => v.toLowerCase())), ...(pattern !== undefined ? { pattern: pcreTest(pattern, false) } : {}) });
   }
   if (headers.length) {
     matchRules |= MATCH_RULES.HEADER;
@@ -105,7 +137,7 @@ function marshall(route: KongRoute, r: FieldsEntity, path: string | undefined): 
   if (path !== undefined) {
     matchRules |= MATCH_RULES.URI;
     matchWeight++;
-    const u: UriT = path.startsWith('~') ? { isPrefix: false, value: path.slice(1) } : { isPrefix: true, value: path };
+    const u: UriT = path.startsWith('~') ? { isPrefix: false, value: path.slice(1), test: pcreTest(path.slice(1), true) } : { isPrefix: true, value: path };
     if (u.isPrefix) maxUriLength = path.length;
     else submatch |= SUBMATCH.HAS_REGEX_URI;
     uris.push(u);
@@ -123,6 +155,7 @@ function marshall(route: KongRoute, r: FieldsEntity, path: string | undefined): 
   }
   return {
     route,
+    rank: 0,
     ...(path !== undefined ? { path } : {}),
     matchRules,
     key: { matchRules, matchWeight, submatchWeight: submatch, headerCount: headers.length, regexPriority: r.regex_priority ?? 0, maxUriLength, createdAt: route.order },
@@ -147,6 +180,8 @@ interface Ctx {
   readonly hostWithPort: string;
   readonly sni: string;
   hitHost?: string;
+  /** The wildcard host values that match the request. */
+  wildHits: readonly string[];
   hitUri?: string;
   hitHeader?: string;
 }
@@ -155,7 +190,7 @@ function matchRoute(t: RouteT, ctx: Ctx): boolean {
   const req = ctx.req;
   if (t.matchRules & MATCH_RULES.HOST) {
     let ok = t.plainHosts.has(ctx.hitHost ?? req.host) || t.plainHosts.has(req.host);
-    if (!ok) ok = t.hosts.some((h) => h.wildcard && pcreIsMatch(h.regex!, ctx.hostWithPort, true) === true);
+    if (!ok) ok = t.hosts.some((h) => h.wildcard && ctx.wildHits.includes(h.value));
     if (!ok) return false;
   }
   if (t.matchRules & MATCH_RULES.HEADER) {
@@ -164,7 +199,7 @@ function matchRoute(t: RouteT, ctx: Ctx): boolean {
       if (v === undefined) return false;
       const lv = v.toLowerCase();
       // A19: values compared lower-cased; the pattern is not lower-cased and runs unanchored.
-      if (!h.values.has(lv) && !(h.pattern !== undefined && pcreIsMatch(h.pattern, lv, false) === true)) return false;
+      if (!h.values.has(lv) && !(h.pattern !== undefined && h.pattern(lv))) return false;
     }
   }
   if (t.matchRules & MATCH_RULES.URI) {
@@ -172,7 +207,7 @@ function matchRoute(t: RouteT, ctx: Ctx): boolean {
     const indexed = t.urisByValue.get(ctx.hitUri ?? req.path);
     // A regex keyed by the hit that does not match falls through to "plain or prefix match from the index" (:1016-1035).
     if (!indexed) {
-      const ok = t.uris.some((u) => (u.isPrefix ? req.path.startsWith(u.value) : pcreIsMatch(u.value, req.path, true) === true));
+      const ok = t.uris.some((u) => (u.isPrefix ? req.path.startsWith(u.value) : u.test!(req.path)));
       if (!ok) return false;
     }
   }
@@ -197,53 +232,67 @@ export function traditionalRouter(routes: readonly KongRoute[]): TraditionalRout
   }
   // Lua's sort is not stable; created_at decides, and the input order stands in for equal keys.
   const sorted = marshalled.map((t, i) => ({ t, i })).sort((a, b) => compareTraditional(a.t.key, b.t.key) || a.i - b.i).map((x) => x.t);
+  sorted.forEach((t, i) => (t.rank = i));
   const categories = new Map<number, Category>();
   const plainHostIndex = new Set<string>();
   const headerNames: string[] = [];
   const plainUris = new Set<string>();
-  const prefixUris: UriT[] = [];
-  const regexUris: { value: string; order: number }[] = [];
-  const wildcardHosts: HostT[] = [];
+  const regexUris: { value: string; order: number; test: (path: string) => boolean }[] = [];
+  const regexSeen = new Set<string>();
+  /** Distinct wildcard hosts in the order Kong lists them (first appearance in the sorted routes). */
+  const wildcardHosts = new Map<string, HostT>();
   const methodIndex = new Set<string>();
   const sniIndex = new Set<string>();
   for (const t of sorted) {
     let c = categories.get(t.matchRules);
     if (!c) {
-      c = { bits: t.matchRules, matchWeight: t.key.matchWeight, byHost: new Map(), byHeader: new Map(), byUri: new Map(), byMethod: new Map(), bySni: new Map(), all: [] };
+      c = { bits: t.matchRules, matchWeight: t.key.matchWeight, byHost: new Map(), byHeader: new Map(), byUri: new Map(), byMethod: new Map(), bySni: new Map(), all: [], byWildcard: new Map() };
       categories.set(t.matchRules, c);
     }
     c.all.push(t);
+    for (const h of t.hosts) if (h.wildcard) push(c.byWildcard, h.value, t);
     for (const h of t.hosts) push(c.byHost, h.value, t);
     for (const h of t.headers) push(c.byHeader, h.name, t);
     for (const u of t.uris) push(c.byUri, u.value, t);
     for (const m of t.methods) push(c.byMethod, m, t);
     for (const s of t.snis) push(c.bySni, s, t);
-    for (const h of t.hosts) (h.wildcard ? wildcardHosts.push(h) : plainHostIndex.add(h.value));
+    for (const h of t.hosts) {
+      if (!h.wildcard) plainHostIndex.add(h.value);
+      else if (!wildcardHosts.has(h.value)) wildcardHosts.set(h.value, h);
+    }
     for (const h of t.headers) if (!headerNames.includes(h.name)) headerNames.push(h.name);
     for (const u of t.uris) {
-      if (u.isPrefix) {
-        plainUris.add(u.value);
-        prefixUris.push(u);
-      } else regexUris.push({ value: u.value, order: regexUris.length });
+      if (u.isPrefix) plainUris.add(u.value);
+      // One entry per distinct regex: only the first matching value matters (hits.uri).
+      else if (!regexSeen.has(u.value)) {
+        regexSeen.add(u.value);
+        regexUris.push({ value: u.value, order: regexUris.length, test: u.test! });
+      }
     }
     for (const m of t.methods) methodIndex.add(m);
     for (const s of t.snis) sniIndex.add(s);
   }
-  prefixUris.sort((a, b) => b.value.length - a.value.length);
+  /** The longest prefix path of the router that starts `path` (Kong walks its prefix list longest first). */
+  const longestPrefix = (path: string): string | undefined => {
+    for (let k = path.length; k > 0; k--) if (plainUris.has(path.slice(0, k))) return path.slice(0, k);
+    return undefined;
+  };
   const catsSorted = [...categories.values()].sort(compareCategories);
   const lookup = new Map(catsSorted.map((c, i) => [c.bits, i]));
   // The first matching regex of the global list, found through an index of literal prefixes.
-  const regexByPrefix = new Map<string, { value: string; order: number }[]>();
+  const regexByPrefix = new Map<string, (typeof regexUris)[number][]>();
   for (const u of regexUris) push(regexByPrefix, literalPrefix(u.value), u);
 
+  const regexPrefixLengths = [...new Set([...regexByPrefix.keys()].map((k) => k.length))].sort((a, b) => a - b);
   const firstRegexHit = (path: string): string | undefined => {
-    const candidates: { value: string; order: number }[] = [];
-    for (let k = 0; k <= path.length; k++) {
+    const candidates: (typeof regexUris)[number][] = [];
+    for (const k of regexPrefixLengths) {
+      if (k > path.length) break;
       const l = regexByPrefix.get(path.slice(0, k));
       if (l) candidates.push(...l);
     }
-    candidates.sort((a, b) => a.order - b.order);
-    return candidates.find((u) => pcreIsMatch(u.value, path, true) === true)?.value;
+    if (candidates.length > 1) candidates.sort((a, b) => a.order - b.order);
+    return candidates.find((u) => u.test(path))?.value;
   };
 
   const reduce = (c: Category, ctx: Ctx): RouteT[] | undefined => {
@@ -262,12 +311,43 @@ export function traditionalRouter(routes: readonly KongRoute[]): TraditionalRout
     return smallest;
   };
 
+  /**
+   * The routes of a category the request can match, in sorted order: Kong scans the whole
+   * category, but in a HOST category only the routes with the request's plain host or a
+   * wildcard host can match, so the scan is limited to them (same first match, less work).
+   */
+  const scope = (c: Category, ctx: Ctx): RouteT[] => {
+    if (!(c.bits & MATCH_RULES.HOST)) return c.all;
+    const lists: RouteT[][] = [];
+    const plain = c.byHost.get(ctx.req.host);
+    if (plain) lists.push(plain);
+    for (const w of ctx.wildHits) {
+      const l = c.byWildcard.get(w);
+      if (l) lists.push(l);
+    }
+    if (lists.length <= 1) return lists[0] ?? [];
+    return [...new Set(lists.flat())].sort((a, b) => a.rank - b.rank);
+  };
+
+  const memberSets = new WeakMap<RouteT[], Set<RouteT>>();
+  const memberSet = (list: RouteT[]) => {
+    let set = memberSets.get(list);
+    if (!set) memberSets.set(list, (set = new Set(list)));
+    return set;
+  };
+
   const byRoute = new Map<KongRoute, RouteT[]>();
   for (const t of sorted) push(byRoute, t.route, t);
-  const contextOf = (req: HttpRequest): Ctx => ({ req, hostWithPort: `${req.host}:${req.scheme === 'https' ? 443 : 80}`, sni: req.scheme === 'https' ? req.host : '' });
+  const contextOf = (req: HttpRequest): Ctx => {
+    const hostWithPort = `${req.host}:${req.scheme === 'https' ? 443 : 80}`;
+    const wildHits: string[] = [];
+    for (const h of wildcardHosts.values()) if (h.test!(req.host, hostWithPort)) wildHits.push(h.value);
+    return { req, hostWithPort, sni: req.scheme === 'https' ? req.host : '', wildHits };
+  };
   return {
     matches(route: KongRoute, req: HttpRequest): boolean {
-      return (byRoute.get(route) ?? []).some((t) => matchRoute(t, contextOf(req)));
+      const ctx = contextOf(req);
+      return (byRoute.get(route) ?? []).some((t) => matchRoute(t, ctx));
     },
     sorted: sorted.map((t) => ({ route: t.route, ...(t.path !== undefined ? { path: t.path } : {}), key: t.key })),
     select(req: HttpRequest): Selection | undefined {
@@ -280,12 +360,9 @@ export function traditionalRouter(routes: readonly KongRoute[]): TraditionalRout
         }
       }
       if (plainHostIndex.has(ctx.hostWithPort) || plainHostIndex.has(req.host)) cat |= MATCH_RULES.HOST;
-      else {
-        const w = wildcardHosts.find((h) => pcreIsMatch(h.regex!, ctx.hostWithPort, true) === true);
-        if (w) {
-          ctx.hitHost = w.value;
-          cat |= MATCH_RULES.HOST;
-        }
+      else if (ctx.wildHits.length) {
+        ctx.hitHost = ctx.wildHits[0];
+        cat |= MATCH_RULES.HOST;
       }
       if (regexUris.length) {
         const hit = firstRegexHit(req.path);
@@ -299,9 +376,9 @@ export function traditionalRouter(routes: readonly KongRoute[]): TraditionalRout
           ctx.hitUri = req.path;
           cat |= MATCH_RULES.URI;
         } else {
-          const p = prefixUris.find((u) => req.path.startsWith(u.value));
-          if (p) {
-            ctx.hitUri = p.value;
+          const p = longestPrefix(req.path);
+          if (p !== undefined) {
+            ctx.hitUri = p;
             cat |= MATCH_RULES.URI;
           }
         }
@@ -311,11 +388,20 @@ export function traditionalRouter(routes: readonly KongRoute[]): TraditionalRout
       if (cat === 0) return undefined;
       for (let i = lookup.get(cat) ?? 0; i < catsSorted.length; i++) {
         const c = catsSorted[i];
+        const inScope = scope(c, ctx);
+        // No route of this category has the request's host: none can match (Kong would scan it in vain).
+        if (!inScope.length) continue;
         const reduced = reduce(c, ctx);
-        const found = (reduced && reduced.find((t) => matchRoute(t, ctx))) ?? c.all.find((t) => matchRoute(t, ctx));
+        const firstIn = (list: RouteT[], pred: (t: RouteT) => boolean) => {
+          // The first of `list` (sorted) that matches is in scope: walk the shorter of the two in order.
+          if (list === inScope || list.length <= inScope.length) return list.find(pred);
+          const members = memberSet(list);
+          return inScope.find((t) => members.has(t) && pred(t));
+        };
+        const found = (reduced && firstIn(reduced, (t) => matchRoute(t, ctx))) ?? inScope.find((t) => matchRoute(t, ctx));
         if (found) {
           // A tie: another entry of another route in this category with the same key that matches too (R6).
-          const tied = (reduced ?? c.all).find((t) => t !== found && t.route !== found.route && compareTraditional({ ...t.key, createdAt: 0 }, { ...found.key, createdAt: 0 }) === 0 && matchRoute(t, ctx));
+          const tied = firstIn(reduced ?? inScope, (t) => t !== found && t.route !== found.route && traditionalTie(t.key, found.key) && matchRoute(t, ctx));
           return { route: found.route, ...(found.path !== undefined ? { paths: [found.path] } : {}), ...(tied ? { tiedWith: tied.route } : {}) };
         }
       }

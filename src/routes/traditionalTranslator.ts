@@ -35,6 +35,7 @@ import {
   protocolsFromListeners,
   routeIdFor,
   routeRules,
+  unitsOfObject,
 } from './objects';
 import { FieldsEntity, KongRoute, RoutePart, RouteUnit, RoutingKind, Translation } from './types';
 
@@ -157,7 +158,7 @@ class Collector {
 }
 
 function translateIngresses(r: RoutingObjects, units: readonly RouteUnit[], ctx: TranslateContext, out: Collector): void {
-  const unitOf = (o: KubeObject, rule: number, match: number) => units.find((u) => u.object === o && u.rule === rule && u.match === match)!.id;
+  const unitOf = (o: KubeObject, rule: number, match: number) => unitsOfObject(units, o).find((u) => u.rule === rule && u.match === match)!.id;
   // ingressTranslationIndex: one route per (namespace, name, backend, host), paths appended in order.
   const index = new Map<string, { ing: KubeObject; host: string; paths: { p: IngressPath; unit: string }[] }>();
   for (const ing of r.ingresses) {
@@ -236,7 +237,7 @@ function translateHttpRoutes(r: RoutingObjects, units: readonly RouteUnit[], ctx
   for (const route of r.httpRoutes) {
     const a = annotationsOf(route);
     const rules = routeRules(route);
-    const ownUnits = units.filter((u) => u.object === route);
+    const ownUnits = unitsOfObject(units, route);
     const failWith = (message: string, rule: string, source: string) => out.failures.push({ object: describeObject(route), units: ownUnits.map((u) => u.id), message, rule, source });
     if (rules.length === 0) {
       failWith('no rules: KIC does not route it', 'KIC', 'ROUTES.md B14');
@@ -334,7 +335,7 @@ interface GrpcMatch {
 function translateGrpcRoutes(r: RoutingObjects, units: readonly RouteUnit[], out: Collector): void {
   for (const route of r.grpcRoutes) {
     const hostnames = hostnamesOf(route).length ? hostnamesOf(route) : listenerHostnames(route, r);
-    const ownUnits = units.filter((u) => u.object === route);
+    const ownUnits = unitsOfObject(units, route);
     routeRules(route).forEach((rule, ri) => {
       const matches = arrayOf<GrpcMatch>(rule?.matches);
       const base = (mi: number) => `grpcroute.${route.metadata.namespace ?? 'default'}.${route.metadata.name}.${ri}.${mi}`;
@@ -375,7 +376,7 @@ function translateStreamRoutes(r: RoutingObjects, units: readonly RouteUnit[], o
     for (const o of list) {
       const rules = routeRules(o);
       (rules.length ? rules : [{}]).forEach((rule, ri) => {
-        const unit = units.find((u) => u.object === o && u.rule === ri)!;
+        const unit = unitsOfObject(units, o).find((u) => u.rule === ri)!;
         const e: Entity = { name: `${kind.toLowerCase()}.${nsName(o).replace('/', '.')}.${ri}`, protocols: [protocol] };
         if (kind === 'TLSRoute' && hostnamesOf(o).length) e.snis = hostnamesOf(o);
         if (kind === 'TCPIngress' && typeof rule?.host === 'string') {
