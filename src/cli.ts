@@ -9,6 +9,7 @@ import * as path from 'path';
 import { Command, CommanderError } from 'commander';
 import { PlanRefusedError, UnsafePlanError } from './errors';
 import { formatPlan, formatRefusal, formatVerdict } from './render/terminal';
+import { planJson } from './render/planJson';
 import { InputError } from './spec/errors';
 import { loadSpec } from './spec/load';
 import { SpecFlags, hasSpecFlags, printableSpec, specFromFlags } from './spec/flags';
@@ -152,7 +153,7 @@ export async function run(argv: readonly string[], io: Io = { out: (t) => proces
       const spec = specOf(file, opts, io);
       if (!spec) return;
       const plan = verifiedPlan(spec);
-      io.out(opts.json ? JSON.stringify(plan, null, 2) + '\n' : formatPlan(plan));
+      io.out(opts.json ? planJson(plan) : formatPlan(plan));
     });
 
   withSpecFlags(

@@ -16,6 +16,7 @@ import { addArgoCdFiles } from './render/argocd';
 import { runbook } from './render/runbook';
 import { addKustomizeFiles } from './render/kustomize';
 import { addHelmFiles } from './render/helm';
+import { routeReportMarkdown } from './routes';
 
 /** Plans the migration, throwing `PlanRefusedError` (exit 3) when there is no plan. */
 export function planOrThrow(spec: ResolvedSpec): Plan {
@@ -54,5 +55,6 @@ export function synthesize(spec: ResolvedSpec, plan: Plan = verifiedPlan(spec)):
   addKustomizeFiles(files, spec, plan, phases);
   addHelmFiles(files, spec, plan, app);
   files.add('RUNBOOK.md', runbook(spec, plan));
+  if (plan.routes) files.add('ROUTES.md', routeReportMarkdown(plan.routes, spec.routes.failOn));
   return { plan, files };
 }

@@ -6,6 +6,7 @@
  */
 import { EXPRESSION_ROUTES_GATE } from '../model/featureGates';
 import { isKic3, kicSupportsExpressions } from '../model/rules';
+import { routeWarnings, routesRefusal, specHasRoutes, specRouteReport } from '../routes';
 import { ResolvedSpec } from '../spec/types';
 import { blueGreenPhases, blueGreenRuledOut, greenNames } from './blueGreen';
 import { MigrationFacts, migrationFacts } from './facts';
@@ -64,6 +65,11 @@ export function planMigration(spec: ResolvedSpec): PlanResult {
       })),
     };
   }
+
+  // The routes KIC sends must survive the change (issue 11): findings reaching spec.routes.failOn refuse the plan.
+  const routes = specRouteReport(spec);
+  const routesRefused = routesRefusal(spec, routes);
+  if (routesRefused) return { kind: 'refused', ...base, reasons: routesRefused, ruledOut: [] };
 
   const rolling = decideRolling(spec, f);
   const bgOut = blueGreenRuledOut(spec);
@@ -133,11 +139,12 @@ export function planMigration(spec: ResolvedSpec): PlanResult {
     ruledOut,
     initial,
     phases,
-    warnings: [...warningsFor(spec, f), ...gateTimeoutWarnings(spec, phases)],
+    warnings: [...warningsFor(spec, f), ...gateTimeoutWarnings(spec, phases), ...routeWarnings(routes)],
     ...(extraCapacity ? { extraCapacity } : {}),
     ...(zeroDowntime
       ? {}
       : { downtimeWindowSeconds: phases.filter((p) => !p.zeroDowntime).reduce((sum, p) => sum + p.gate.timeoutSeconds, 0) }),
+    ...(specHasRoutes(spec, routes) ? { routes } : {}),
   };
   return { kind: 'plan', plan };
 }

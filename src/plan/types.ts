@@ -6,6 +6,7 @@
 import { FeatureGates } from '../model/featureGates';
 import { Flavor, RouteShape } from '../model/flavor';
 import { IntOrPercent } from '../spec/intOrPercent';
+import type { RouteReport } from '../routes/types';
 
 export type Labels = Readonly<Record<string, string>>;
 
@@ -182,6 +183,8 @@ export interface Plan {
   readonly rollbackNotZeroDowntimeFrom?: string;
   /** The verifier's verdict on the whole plan (set by `verifyPlan`). */
   readonly verification?: Verdict;
+  /** The route-semantics report (`kong-flavor routes --json`), when the spec has routing objects. */
+  readonly routes?: RouteReport;
 }
 
 /** The planner's answer: a plan, or why no plan without downtime exists (exit 3). */

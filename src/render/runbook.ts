@@ -6,6 +6,7 @@
 import { describeCheck } from '../plan/phase';
 import { Phase, Plan } from '../plan/types';
 import { ResolvedSpec } from '../spec/types';
+import { routeRunbookSection } from '../routes';
 import { objectName } from '../constructs/names';
 import { wavesLayout } from '../constructs/WavesChart';
 import { helmPhaseCommands } from './helm';
@@ -166,6 +167,7 @@ export function runbook(spec: ResolvedSpec, plan: Plan): string {
   if (plan.rollbackNotZeroDowntimeFrom) {
     lines.push(`Rolling back is not guaranteed zero-downtime from phase ${plan.rollbackNotZeroDowntimeFrom} on.`, '');
   }
+  if (plan.routes) lines.push(...routeRunbookSection(plan.routes, spec.routes.failOn));
   lines.push(
     '## Phases and gates',
     '',

@@ -4,6 +4,7 @@
 import Table from 'cli-table3';
 import pc from 'picocolors';
 import { Plan, PlanResult, Verdict } from '../plan/types';
+import { formatRouteSection } from '../routes';
 
 type Refusal = Extract<PlanResult, { kind: 'refused' }>;
 
@@ -52,6 +53,7 @@ export function formatPlan(plan: Plan): string {
     lines.push(pc.bold('Ruled out:'));
     for (const r of plan.ruledOut) lines.push(`  - ${r.strategy}: ${r.reason}`);
   }
+  if (plan.routes) lines.push('', ...formatRouteSection(plan.routes));
   if (plan.warnings.length > 0) {
     lines.push('');
     lines.push(pc.bold(pc.yellow('Warnings:')));

@@ -14,12 +14,12 @@ import { refusals } from './acceptance';
 import { judgeRoutes } from './judge';
 import { routeUnits } from './objects';
 import { ControllerClasses, DEFAULT_GATEWAY_CONTROLLER, DEFAULT_INGRESS_CLASS, RoutingObjects, countRoutingObjects, readRoutingObjects } from './read';
-import { reachesFailOn } from './report';
+import { findingLine, reachesFailOn } from './report';
 import { translate } from './translate';
 import { FailOn, Finding, RouteReport, Translation } from './types';
 
 export type { ExampleRequest, FailOn, Finding, RouteEntry, RouteReport, Severity } from './types';
-export { formatRouteTable, routeReportMarkdown, summaryLine, reachesFailOn } from './report';
+export { findingLine, fixOf, formatRouteSection, formatRouteTable, routeReportMarkdown, routeRunbookSection, summaryLine, reachesFailOn } from './report';
 export { DEFAULT_GATEWAY_CONTROLLER, DEFAULT_INGRESS_CLASS } from './read';
 
 export interface RouteReportInput {
@@ -108,9 +108,9 @@ export function controllerClasses(spec: ResolvedSpec): ControllerClasses {
   };
 }
 
-/** The report for a resolved spec: its routing objects, its from -> to, its Kong and KIC versions. */
-export function specRouteReport(spec: ResolvedSpec): RouteReport {
-  return routeReport({
+/** The report's input for a resolved spec: its routing objects, its from -> to, its Kong and KIC versions. */
+function specInput(spec: ResolvedSpec): RouteReportInput {
+  return {
     objects: spec.routes.objects,
     from: spec.from,
     to: spec.to,
@@ -118,5 +118,59 @@ export function specRouteReport(spec: ResolvedSpec): RouteReport {
     kic: spec.controller?.version ?? spec.gateway.sidecar!.version,
     gatesBefore: spec.controller?.featureGates ?? spec.gateway.sidecar?.featureGates ?? {},
     classes: controllerClasses(spec),
-  });
+  };
 }
+
+/** What a report depends on besides the objects (a spec copied with another strategy shares its objects). */
+const inputKey = (i: RouteReportInput) => JSON.stringify([i.from, i.to, i.kong.raw, i.kic.raw, i.gatesBefore, i.classes]);
+
+/**
+ * Reports remembered per list of objects: the planner asks again for each strategy it tries,
+ * and the answer is a pure function of the objects and the key.
+ */
+const remembered = new WeakMap<readonly KubeObject[], Map<string, RouteReport>>();
+
+/** The report for a resolved spec (`kong-flavor routes`, the plan's `routes`). */
+export function specRouteReport(spec: ResolvedSpec): RouteReport {
+  const input = specInput(spec);
+  let byKey = remembered.get(input.objects);
+  if (!byKey) remembered.set(input.objects, (byKey = new Map()));
+  const key = inputKey(input);
+  let report = byKey.get(key);
+  if (!report) byKey.set(key, (report = routeReport(input)));
+  return report;
+}
+
+/** Whether a plan carries the report: the spec gave routes, or its manifests hold routing objects. */
+export const specHasRoutes = (spec: ResolvedSpec, report: RouteReport): boolean => spec.routes.given || report.objects > 0;
+
+/**
+ * Why the planner refuses the migration because of its routes (exit 3), or undefined: the
+ * findings that reach `spec.routes.failOn`, each with its objects and its fix (issue 11 "Act on it").
+ */
+export function routesRefusal(spec: ResolvedSpec, report: RouteReport): string[] | undefined {
+  const blocking = blockingFindings(report, spec.routes.failOn);
+  if (!blocking.length) return undefined;
+  const what = spec.routes.failOn === 'rejected' ? 'the target refuses them' : 'they change how routes match';
+  return [
+    `${blocking.length} route finding${blocking.length === 1 ? '' : 's'} reach${blocking.length === 1 ? 'es' : ''} spec.routes.failOn: ${spec.routes.failOn} (${what}):`,
+    ...blocking.slice(0, MAX_REFUSAL_LINES).map((f) => `- ${findingLine(report, f)}`),
+    ...(blocking.length > MAX_REFUSAL_LINES ? [`- and ${blocking.length - MAX_REFUSAL_LINES} more (kong-flavor routes <spec> lists them all)`] : []),
+    spec.database === 'off'
+      ? `Fix these objects, or set spec.routes.failOn: never to plan anyway. A DB-less gateway refuses a whole configuration that holds one route it rejects, so the verifier then finds that the new gateways never become Ready.`
+      : `Fix these objects, or set spec.routes.failOn: never to plan anyway: with Postgres the admin API refuses those routes (they stop being served) and keeps the others.`,
+  ];
+}
+
+/** Plan warnings about the routes: routes the target refuses, accepted by `spec.routes.failOn: never`. */
+export function routeWarnings(report: RouteReport): string[] {
+  const rejected = report.findings.filter((f) => f.severity === 'rejected');
+  if (!rejected.length) return [];
+  const objects = [...new Set(rejected.flatMap((f) => f.routes.map((id) => report.routes.find((r) => r.id === id)?.object ?? id)))];
+  return [
+    `${rejected.length} route finding${rejected.length === 1 ? '' : 's'} of severity rejected (${objects.slice(0, 5).join(', ')}${objects.length > 5 ? ` and ${objects.length - 5} more` : ''}) ${rejected.length === 1 ? 'is' : 'are'} accepted by spec.routes.failOn: never: those routes stop being served after the migration (see the routes section)`,
+  ];
+}
+
+/** At most this many findings are listed in a refusal. */
+const MAX_REFUSAL_LINES = 20;

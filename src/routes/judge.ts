@@ -115,6 +115,8 @@ class Findings {
       (a, b) =>
         SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
         ruleNumber(a.rule) - ruleNumber(b.rule) ||
+        // What an object does wrong before the requests that show it.
+        (a.example ? 1 : 0) - (b.example ? 1 : 0) ||
         (a.routes[0] ?? '').localeCompare(b.routes[0] ?? '') ||
         a.message.localeCompare(b.message),
     );
