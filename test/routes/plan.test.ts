@@ -33,7 +33,7 @@ function specWithRoutes(objects: Obj[], patch: Obj = {}): string {
   return file;
 }
 
-const EXAMPLE = path.join(ROOT, 'examples', 'routes-to-expressions.yaml');
+const EXAMPLE = path.join(ROOT, 'examples', 'from-manifests-routes.yaml');
 
 describe('the route report in plan, plan.json, RUNBOOK.md and synth', () => {
   test('plan.json carries the report exactly as `routes --json` prints it, last', async () => {
@@ -59,7 +59,7 @@ describe('the route report in plan, plan.json, RUNBOOK.md and synth', () => {
   test('synth writes ROUTES.md (every finding, with the fix) and a routes section in RUNBOOK.md before the phases', async () => {
     const out = tempDir();
     expect((await cli('synth', EXAMPLE, '--out', out, '--quiet')).code).toBe(EXIT.ok);
-    const tree = readTree(path.join(out, 'routes-to-expressions'));
+    const tree = readTree(path.join(out, 'from-manifests-routes'));
     const routesMd = tree['ROUTES.md'];
     expect(routesMd).toContain('# Route semantics: traditional -> expressions');
     expect(routesMd).toContain('| changed | R8 | ingress.shop.shop-api-v2.0.0, ingress.shop.shop-api.0.0 |');
