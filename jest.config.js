@@ -8,5 +8,6 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
   testTimeout: 60000,
+  globalSetup: '<rootDir>/test/globalSetup.js',
   globalTeardown: '<rootDir>/test/globalTeardown.js',
 };

@@ -59,16 +59,9 @@ export function resolve(doc: Obj): ResolvedSpec {
   return specFromText(YAML.stringify(doc), 'test.yaml', ROOT);
 }
 
-/**
- * The jest process that owns this run: a worker's parent, or this process when run in band.
- * Temporary folders carry it, so the global teardown of one run (another checkout's, CI's)
- * never removes the folders of a run still going.
- */
-export const TEST_RUN_OWNER = typeof process.send === 'function' ? process.ppid : process.pid;
-
-/** A temporary folder, removed after the run (test/globalTeardown.js). */
+/** A temporary folder, removed after the test run (test/globalSetup.js). */
 export function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `kfm-test-${TEST_RUN_OWNER}-`));
+  return fs.mkdtempSync(path.join(process.env.KFM_TEST_TMP ?? os.tmpdir(), 'kfm-test-'));
 }
 
 /** Every file under a folder, relative path -> content. */

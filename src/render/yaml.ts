@@ -20,13 +20,27 @@ const PLAIN = /^[A-Za-z/][A-Za-z0-9_./-]*$/;
  */
 const RESERVED = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$|^[eE][-+]?[0-9]/;
 
+/**
+ * Characters a JSON string leaves raw that some YAML parser reads as a line break or refuses:
+ * DEL and the C1 controls (U+0085 NEL is a line break in YAML 1.1, and kubectl's parser
+ * follows it), U+2028/U+2029 (line and paragraph separators), the byte-order mark, lone
+ * surrogates and the non-characters U+FFFE/U+FFFF. JSON.stringify already escapes C0.
+ */
+const UNSAFE_IN_QUOTES = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** A double-quoted YAML scalar: a JSON string with every break-like or non-printable character escaped. */
+function quoted(s: string): string {
+  return JSON.stringify(s).replace(UNSAFE_IN_QUOTES, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 function scalar(s: string): string {
-  return PLAIN.test(s) && !RESERVED.test(s) ? s : JSON.stringify(s);
+  return PLAIN.test(s) && !RESERVED.test(s) ? s : quoted(s);
 }
 
 /** A `|` block for multi-line text that survives it exactly; undefined when it would not. */
 function block(s: string, indent: string): string | undefined {
-  if (!s.includes('\n') || /^[ \n]/.test(s) || /[\r\t\u0000-\u0008\u000b-\u001f\u007f\u2028\u2029\ufeff]/.test(s)) return undefined;
+  // Only printable text outside the breaks YAML 1.1 knows (CR, NEL, LS, PS) goes in a block.
+  if (!s.includes('\n') || /^[ \n]/.test(s) || /[\r\t\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s)) return undefined;
   const body = s.endsWith('\n') ? s.slice(0, -1) : s;
   const lines = body.split('\n');
   if (lines.some((l) => / $/.test(l)) || body.endsWith('\n')) return undefined;
