@@ -107,9 +107,12 @@ function planVerdict(spec: ReturnType<typeof loadSpec>): Verdict {
   }
 }
 
+/** One line of a message: control characters (a terminal's escapes among them) and line breaks escaped. */
+const oneLine = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => JSON.stringify(c).slice(1, -1).replace(/^[^\\]/, `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+
 function toExitCode(e: unknown, io: Io): number {
   if (e instanceof InputError) {
-    io.err(`error: invalid input\n${e.problems.map((p) => `  ${p.path ? `${p.path}: ` : ''}${p.message}`).join('\n')}\n`);
+    io.err(`error: invalid input\n${e.problems.map((p) => `  ${oneLine(p.path ? `${p.path}: ` : '')}${oneLine(p.message)}`).join('\n')}\n`);
     return EXIT.input;
   }
   if (e instanceof PlanRefusedError) {

@@ -4,14 +4,13 @@
  * only when every spec succeeded are the folders moved into place. Any failure leaves
  * nothing behind.
  */
-import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Worker, isMainThread, parentPort, workerData } from 'worker_threads';
 import { PlanRefusedError, UnsafePlanError } from './errors';
 import { BackgroundWriter } from './render/BackgroundWriter';
 import { OutputFiles } from './render/files';
-import { MARKER, writeTree } from './render/write';
+import { Staging, writeTree } from './render/write';
 import { InputError } from './spec/errors';
 import { loadSpec } from './spec/load';
 import { synthesize } from './synth';
@@ -138,18 +137,16 @@ export interface FleetOptions {
 
 /** Synthesizes every spec into `<out>/<name>/`, all or nothing. Returns what was written. */
 export async function synthFleet(specFiles: readonly string[], options: FleetOptions): Promise<{ target: string; files: number }[]> {
-  const outExisted = fs.existsSync(options.out);
-  fs.mkdirSync(options.out, { recursive: true });
-  const staging = fs.mkdtempSync(path.join(options.out, '.kong-flavor-staging-'));
-  const moved: string[] = [];
+  // Staged beside the output; `--out` and its parents are created only when everything succeeded.
+  const staging = new Staging(options.out);
   try {
     const jobs = options.jobs ?? defaultJobs(specFiles.length);
     const useWorkers = jobs > 1 && options.entry?.endsWith('.js') && specFiles.length >= WORKER_THRESHOLD;
     const outcomes = useWorkers
-      ? await stageInWorkers(specFiles, staging, options.entry!, jobs)
+      ? await stageInWorkers(specFiles, staging.dir, options.entry!, jobs)
       : specFiles.length >= WORKER_THRESHOLD
-        ? await stageInBackground(specFiles, staging)
-        : specFiles.map((f) => stage(f, staging));
+        ? await stageInBackground(specFiles, staging.dir)
+        : specFiles.map((f) => stage(f, staging.dir));
     const failed = outcomes.find((o) => 'error' in o);
     if (failed && 'error' in failed) throw fromWire(failed.error);
     const seen = new Map<string, string>();
@@ -160,28 +157,13 @@ export async function synthFleet(specFiles: readonly string[], options: FleetOpt
       }
       seen.set(o.name, o.file);
     }
-    const written: { target: string; files: number }[] = [];
-    // Check every target before moving any, so a refusal leaves the output as it was.
-    for (const o of outcomes) {
-      if (!('name' in o)) continue;
-      const target = path.join(options.out, o.name);
-      if (fs.existsSync(target)) {
-        if (!fs.existsSync(path.join(target, MARKER))) {
-          throw new InputError({ path: '--out', message: `${target} exists and was not written by kong-flavor; choose another --out or remove it` });
-        }
-        if (!options.force) throw new InputError({ path: '--out', message: `${target} exists; pass --force to replace it` });
-      }
-      written.push({ target, files: o.files });
-    }
-    for (const w of written) {
-      const name = path.basename(w.target);
-      if (fs.existsSync(w.target)) fs.renameSync(w.target, path.join(staging, `.replaced-${name}`));
-      fs.renameSync(path.join(staging, name), w.target);
-      moved.push(w.target);
-    }
-    return written;
+    const done = outcomes.filter((o): o is Extract<Outcome, { name: string }> => 'name' in o);
+    const targets = staging.commit(
+      done.map((o) => o.name),
+      { force: options.force },
+    );
+    return done.map((o, i) => ({ target: path.join(options.out, path.basename(targets[i])), files: o.files }));
   } finally {
-    fs.rmSync(staging, { recursive: true, force: true });
-    if (!outExisted && moved.length === 0) fs.rmSync(options.out, { recursive: true, force: true });
+    staging.discard();
   }
 }

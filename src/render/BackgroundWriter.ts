@@ -24,6 +24,8 @@ parentPort.on('message', (job) => {
     const made = new Set();
     for (const [rel, content] of job.files) {
       const file = path.join(job.dir, rel);
+      const inside = path.relative(job.dir, file);
+      if (inside === '' || inside.startsWith('..') || path.isAbsolute(inside)) throw new Error('refusing to write ' + JSON.stringify(rel) + ' outside ' + job.dir);
       const parent = path.dirname(file);
       if (!made.has(parent)) {
         fs.mkdirSync(parent, { recursive: true });

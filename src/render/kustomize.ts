@@ -11,7 +11,7 @@ import { PhaseChart } from '../constructs/PhaseChart';
 import { Plan } from '../plan/types';
 import { KubeObject, ResolvedSpec } from '../spec/types';
 import { OutputFiles } from './files';
-import { addObjectFiles, chartObjects, sortObjects } from './manifests';
+import { addObjectFiles, chartObjects, fileNamePart, sortObjects } from './manifests';
 import { deletePatch, jsonPatch } from './jsonPatch';
 import { toYaml } from './yaml';
 
@@ -55,7 +55,7 @@ export function addKustomizeFiles(out: OutputFiles, spec: ResolvedSpec, plan: Pl
     const resources: KubeObject[] = [];
     const patches: PatchRef[] = [];
     const addPatch = (o: KubeObject, content: unknown, json: boolean) => {
-      const name = `patches/${o.kind.toLowerCase()}-${o.metadata.name}.yaml`;
+      const name = `patches/${fileNamePart(o.kind.toLowerCase())}-${fileNamePart(o.metadata.name)}.yaml`;
       out.add(`${dir}/${name}`, toYaml(content));
       patches.push(json ? { path: name, target: target(o) } : { path: name });
     };

@@ -35,9 +35,17 @@ export function chartObjects(chart: Chart): KubeObject[] {
 /** Kinds a hook Job brings along with it (its own ServiceAccount and RBAC). */
 const HOOK_KINDS = ['ServiceAccount', 'Role', 'RoleBinding', 'Job'];
 
+/**
+ * A kind or name as a file-name part: characters other than letters, digits, `.`, `_` and `-`
+ * become `_` (a source's ClusterRole may be named `system:kong`; nothing may reach a path).
+ */
+export function fileNamePart(text: string): string {
+  return text.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 200);
+}
+
 /** File name of an object in a folder: its place in apply order, kind and name (`02-deployment-proxy-kong.yaml`). */
 export function objectFileName(index: number, obj: KubeObject): string {
-  return `${String(index + 1).padStart(2, '0')}-${obj.kind.toLowerCase()}-${obj.metadata.name}.yaml`;
+  return `${String(index + 1).padStart(2, '0')}-${fileNamePart(obj.kind.toLowerCase())}-${fileNamePart(obj.metadata.name)}.yaml`;
 }
 
 /**

@@ -11,12 +11,19 @@ export interface InputProblem {
   readonly message: string;
 }
 
-/** Thrown for invalid input (exit code 2). Carries every problem found, not only the first. */
+/** Problems listed one by one; past this many only their count is given (a flood helps nobody). */
+export const MAX_LISTED_PROBLEMS = 20;
+
+/** Thrown for invalid input (exit code 2). Carries the problems found (the first 20, then a count). */
 export class InputError extends Error {
   public readonly problems: readonly InputProblem[];
 
   constructor(problems: InputProblem[] | InputProblem) {
-    const list = Array.isArray(problems) ? problems : [problems];
+    const all = Array.isArray(problems) ? problems : [problems];
+    const list =
+      all.length > MAX_LISTED_PROBLEMS + 1
+        ? [...all.slice(0, MAX_LISTED_PROBLEMS), { path: '', message: `... and ${all.length - MAX_LISTED_PROBLEMS} more problems` }]
+        : all;
     super(list.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('\n'));
     this.name = 'InputError';
     this.problems = list;

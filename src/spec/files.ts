@@ -1,5 +1,7 @@
 /**
- * Reading input files: I/O failures become input errors (exit 2) that name the file.
+ * Reading input files: only regular files, within a size limit, and I/O failures become input
+ * errors (exit 2) that name the file. A device (`/dev/zero`), a FIFO or a socket is refused
+ * before it is opened: reading one would never end, or never start.
  */
 import * as fs from 'fs';
 import { inputError } from './errors';
@@ -7,22 +9,43 @@ import { inputError } from './errors';
 /** Spec files larger than this are refused before parsing (a spec is a few hundred bytes). */
 export const MAX_SPEC_BYTES = 1024 * 1024;
 
-/** Reads a file, turning I/O failures into input errors that name the file. */
+const describeKind = (s: fs.Stats) =>
+  s.isFIFO() ? 'a FIFO (named pipe)' : s.isCharacterDevice() || s.isBlockDevice() ? 'a device' : s.isSocket() ? 'a socket' : 'not a regular file';
+
+/** Reads a regular file of at most `maxBytes`, turning every failure into an input error that names it. */
 export function readInputFile(file: string, what: string, maxBytes = MAX_SPEC_BYTES): string {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
-  } catch {
-    throw inputError(what, `cannot read "${file}": no such file`);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw inputError(what, code === 'ENOENT' || code === 'ENOTDIR' ? `cannot read "${file}": no such file` : `cannot read "${file}": ${code ?? 'unreadable'}`);
   }
   if (stat.isDirectory()) throw inputError(what, `"${file}" is a folder, not a file`);
-  if (stat.size > maxBytes) {
-    throw inputError(what, `"${file}" is ${stat.size} bytes; the limit is ${maxBytes} bytes`);
-  }
+  if (!stat.isFile()) throw inputError(what, `"${file}" is ${describeKind(stat)}; give a regular file`);
+  if (stat.size > maxBytes) throw inputError(what, `"${file}" is ${stat.size} bytes; the limit is ${maxBytes} bytes`);
+  let fd: number | undefined;
   try {
-    return fs.readFileSync(file, 'utf8');
+    // Non-blocking open: if the path was swapped for a FIFO since the stat, open does not hang.
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    const opened = fs.fstatSync(fd);
+    if (!opened.isFile()) throw inputError(what, `"${file}" is ${describeKind(opened)}; give a regular file`);
+    // Read at most one byte past the limit, whatever the file grew to since the stat.
+    const buffer = Buffer.alloc(Math.min(maxBytes, opened.size) + 1);
+    let length = 0;
+    for (;;) {
+      const n = fs.readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+      if (length === buffer.length) break;
+    }
+    if (length > maxBytes) throw inputError(what, `"${file}" is more than ${maxBytes} bytes, the limit`);
+    if (length === buffer.length && length > opened.size) throw inputError(what, `"${file}" changed while it was read; try again`);
+    return buffer.toString('utf8', 0, length);
   } catch (e) {
+    if ((e as Error).name === 'InputError') throw e;
     throw inputError(what, `cannot read "${file}": ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }
-

@@ -8,6 +8,7 @@ import * as YAML from 'yaml';
 import { z } from 'zod';
 import { InputError, InputProblem, formatPath, inputError } from './errors';
 import { readInputFile } from './files';
+import { parseYamlFile } from './yamlInput';
 import { MigrationSpecInput, MigrationSpecSchema } from './schema';
 import { SourceFacts, resolveSpec } from './resolve';
 import { readSource } from './source/index';
@@ -16,14 +17,8 @@ import { ResolvedSpec } from './types';
 /** Keys whose values are versions: YAML reads `3.10` as the number 3.1, so we keep the text. */
 const VERSION_KEYS = new Set(['version']);
 
-/** Parses YAML text into plain data, keeping version numbers as written. */
-export function parseYamlDocument(text: string, file: string): unknown {
-  const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const err = doc.errors[0];
-    const where = err.linePos?.[0] ? ` (line ${err.linePos[0].line}, column ${err.linePos[0].col})` : '';
-    throw inputError(file, `not valid YAML${where}: ${err.message.split('\n')[0]}`);
-  }
+/** Keeps a version written as a number (`version: 3.10`) as the text it was written as. */
+function keepVersionText(doc: YAML.Document.Parsed, text: string): void {
   YAML.visit(doc, {
     Pair(_, pair) {
       if (YAML.isScalar(pair.key) && VERSION_KEYS.has(String(pair.key.value)) && YAML.isScalar(pair.value)) {
@@ -32,7 +27,13 @@ export function parseYamlDocument(text: string, file: string): unknown {
       }
     },
   });
-  return doc.toJS();
+}
+
+/** Parses the YAML text of a spec into plain data, keeping version numbers as written. */
+export function parseYamlDocument(text: string, file: string): unknown {
+  const docs = parseYamlFile(text, file, { prepare: keepVersionText });
+  if (docs.length > 1) throw inputError(file, `holds ${docs.length} YAML documents (line ${docs[1].line}); a spec file holds one`);
+  return docs[0]?.data ?? null;
 }
 
 function describe(value: unknown): string {

@@ -11,6 +11,7 @@ import { DEFAULTS } from './defaults';
 import { InputError, InputProblem } from './errors';
 import { IntOrPercent, resolveBudget } from './intOrPercent';
 import { modelledObjects } from './modelled';
+import { bothZero } from './source/validate';
 import { MigrationSpecInput } from './schema';
 import {
   BaseObjects,
@@ -167,7 +168,7 @@ export function resolveSpec(input: MigrationSpecInput, facts: SourceFacts = {}):
     fg.maxUnavailable,
     DEFAULTS.gateway.maxUnavailable,
   )!;
-  if (maxSurge === 0 && maxUnavailable === 0) {
+  if (bothZero(maxSurge, maxUnavailable)) {
     problems.push({
       path: 'spec.gateway.maxSurge',
       message: 'maxSurge and maxUnavailable cannot both be 0 (Kubernetes rejects it); set maxSurge to 1 or more',

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { FLAVORS } from '../model/flavor';
 import { isIntOrPercent } from './intOrPercent';
+import { dns1123Subdomain, featureGateList, imageReference } from './kubernetesSyntax';
 import { ArgoClusterSchema, LabelsSchema } from './placement';
 
 /** DNS-1123 label: what Kubernetes allows for namespaces, labels and most names. */
@@ -36,7 +37,16 @@ const intOrPercent = z.custom<number | string>((v) => isIntOrPercent(v), {
 /** A version written in the spec. YAML reads `3.10` as a number; the loader keeps the text. */
 const versionText = z.string().min(1, { message: 'a version such as "3.9.1"' });
 
-const image = z.string().min(1).regex(/^[^\s]+$/, { message: 'an image reference such as "kong:3.9" (no spaces)' });
+/** A string that passes one of the syntax rules of kubernetesSyntax.ts (the message says which). */
+const checked = (rule: (v: string) => string | undefined) =>
+  z.string().superRefine((v, ctx) => {
+    const wrong = rule(v);
+    if (wrong) ctx.addIssue({ code: 'custom', message: wrong });
+  });
+
+const image = checked(imageReference);
+/** Git revision, repository folder and project as Argo CD takes them: no spaces, quotes or shell syntax. */
+const gitText = z.string().min(1).max(512).regex(/^[A-Za-z0-9._~^@:+=,/-]+$/, { message: "letters, digits and . _ ~ ^ @ : + = , / - only" });
 
 export const FlavorSchema = z.enum(FLAVORS);
 export const StrategySchema = z.enum(['auto', 'rolling', 'blue-green', 'maintenance']);
@@ -49,7 +59,7 @@ export const SidecarSchema = z.strictObject({
   image: image.optional(),
   version: versionText.optional(),
   /** Extra `CONTROLLER_FEATURE_GATES` already set (KIC 2.x), e.g. `ExpressionRoutes=true`. */
-  featureGates: z.string().optional(),
+  featureGates: checked(featureGateList).optional(),
 });
 
 export const GatewaySchema = z.strictObject({
@@ -76,9 +86,9 @@ export const ControllerSchema = z.strictObject({
   version: versionText.optional(),
   replicas: z.number().int().min(1, { message: 'replicas must be at least 1' }).max(100).optional(),
   /** `CONTROLLER_ELECTION_ID` (default KIC's `5b374a9e.konghq.com`). */
-  electionId: z.string().min(1).max(63).optional(),
+  electionId: checked(dns1123Subdomain).optional(),
   /** `CONTROLLER_FEATURE_GATES` as set today (KIC 2.x), e.g. `ExpressionRoutes=true`. */
-  featureGates: z.string().optional(),
+  featureGates: checked(featureGateList).optional(),
   /** Admission webhook Service selecting the controller pods. */
   webhookService: serviceName.optional(),
   /** Name of the parallel controller Deployment in blue-green plans (default `<deployment>-green`). */
@@ -113,10 +123,10 @@ export const RoutesSchema = z.strictObject({
 
 export const ArgoCdSchema = z.strictObject({
   mode: z.enum(['waves', 'app-per-phase']).optional(),
-  repoURL: z.string().min(1).optional(),
-  path: z.string().min(1).optional(),
-  targetRevision: z.string().min(1).optional(),
-  project: z.string().min(1).optional(),
+  repoURL: gitText.optional(),
+  path: gitText.refine((p) => !p.split('/').some((s) => s === '..' || s === '.') && !p.startsWith('/'), { message: "a folder inside the repository: no '..', '.' or leading '/'" }).optional(),
+  targetRevision: gitText.optional(),
+  project: checked(dns1123Subdomain).optional(),
   /** The Argo CD cluster (name or API server URL) this installation runs in. @default the cluster Argo CD runs in */
   cluster: ArgoClusterSchema.optional(),
 });

@@ -8,11 +8,11 @@
  * `example-values/minimal-kong-gd-*.yaml`) is read from a list of two releases.
  */
 import * as path from 'path';
-import * as YAML from 'yaml';
 import { FLAVORS, Flavor } from '../../model/flavor';
 import { defaultFlavor } from '../../model/rules';
 import { inputError } from '../errors';
 import { readInputFile } from '../files';
+import { ParsedDocument, parseYamlFile } from '../yamlInput';
 import { IntOrPercent, isIntOrPercent } from '../intOrPercent';
 import { SourceFacts } from '../resolve';
 import { MigrationSpecInput } from '../schema';
@@ -90,9 +90,9 @@ interface ReadRelease {
 const valuesFiles = (v: string | readonly string[] | undefined): readonly string[] => (v === undefined ? [] : typeof v === 'string' ? [v] : v);
 
 /** A rendered release or any file of Kubernetes objects is not values: say what to do instead. */
-function objectsInstead(docs: YAML.Document[], file: string, field: string): void {
+function objectsInstead(docs: readonly ParsedDocument[], file: string, field: string): void {
   const objects = docs
-    .map((d) => d.toJS() as unknown)
+    .map((d) => d.data)
     .filter((d): d is Values => isMap(d) && typeof d.apiVersion === 'string' && typeof d.kind === 'string');
   if (objects.length === 0) return;
   const kinds = [...new Set(objects.map((o) => o.kind as string))].slice(0, 4).join(', ');
@@ -108,16 +108,10 @@ function userValues(files: readonly string[], specDir: string, field: string): V
   for (const file of files) {
     const full = path.resolve(specDir, file);
     const text = readInputFile(full, field, 4 * 1024 * 1024);
-    const docs = YAML.parseAllDocuments(text, { prettyErrors: true }) as YAML.Document[];
-    const broken = docs.find((d) => d.errors.length > 0);
-    if (broken) {
-      const e = broken.errors[0];
-      throw inputError(field, `${file} is not valid YAML${e.linePos?.[0] ? ` (line ${e.linePos[0].line})` : ''}: ${e.message.split('\n')[0]}`);
-    }
+    const docs = parseYamlFile(text, file, { field });
     objectsInstead(docs, file, field);
-    const filled = docs.filter((d) => d.contents !== null);
-    if (filled.length > 1) throw inputError(field, `${file} holds ${filled.length} YAML documents; a values file is one map`);
-    const data = filled[0]?.toJS() as unknown;
+    if (docs.length > 1) throw inputError(field, `${file} holds ${docs.length} YAML documents; a values file is one map`);
+    const data = docs[0]?.data;
     if (data === null || data === undefined) continue;
     if (!isMap(data)) throw inputError(field, `${file} must hold a map of values`);
     merged = helmMerge(merged, data);

@@ -5,11 +5,17 @@ import { SourceFacts } from '../resolve';
 import { MigrationSpecInput } from '../schema';
 import { readHelm } from './helm';
 import { readManifestObjects, readManifests } from './manifests';
+import { checkSourceFacts } from './validate';
 
 /** The facts `spec.source` tells about the installation. */
 export function readSource(input: MigrationSpecInput, specDir: string, stdin?: () => string): SourceFacts {
   const source = input.spec.source!;
-  const facts: SourceFacts = source.manifests ? readManifests(input, specDir, stdin) : source.helm ? readHelm(input, specDir) : {};
+  let facts: SourceFacts = {};
+  if (source.manifests) facts = readManifests(input, specDir, stdin);
+  else if (source.helm) {
+    facts = readHelm(input, specDir);
+    checkSourceFacts(facts, 'spec.source.helm');
+  }
   if (!source.routes) return facts;
   // Routing objects for the route report (Ingress, HTTPRoute, ...), e.g. `kubectl get ingress,httproute -A -o yaml`.
   const { objects } = readManifestObjects(Array.isArray(source.routes) ? source.routes : [source.routes], specDir, 'spec.source.routes');

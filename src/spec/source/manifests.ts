@@ -6,7 +6,6 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import * as YAML from 'yaml';
 import { FLAVORS, Flavor } from '../../model/flavor';
 import { defaultFlavor } from '../../model/rules';
 import { inputError } from '../errors';
@@ -16,6 +15,9 @@ import { SourceFacts } from '../resolve';
 import { MigrationSpecInput } from '../schema';
 import { KubeObject } from '../types';
 import { controllerSetting } from '../controllerSettings';
+import { shown } from '../kubernetesSyntax';
+import { parseYamlFile } from '../yamlInput';
+import { checkManifestObjects, checkSourceFacts, describeObject, setOrigin } from './validate';
 import { hybridRefusal } from './hybrid';
 
 /** Manifests larger than this are refused (KIC's all-in-one with every CRD is ~200 KB). */
@@ -45,12 +47,32 @@ export function isControllerContainer(c: Container): boolean {
   return (c.env ?? []).some((e) => e?.name?.startsWith('CONTROLLER_')) || (c.image ?? '').includes('kubernetes-ingress-controller');
 }
 
-/** Every object in the given files or folders, in file order. */
+/** All files of one `source.manifests` together may hold this much (a file may hold `MAX_MANIFEST_BYTES`). */
+export const MAX_MANIFEST_TOTAL_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Every object in the given files or folders, in file order (a file named twice is read
+ * once), each checked as the API server would (`checkManifestObjects`) and remembered with
+ * the file and line it came from (`originOf`).
+ */
 export function readManifestObjects(paths: readonly string[], specDir: string, field: string, stdin?: () => string): { objects: KubeObject[]; files: string[] } {
   const files: string[] = [];
+  const seen = new Set<string>();
+  const addFile = (full: string) => {
+    let real = full;
+    try {
+      real = fs.realpathSync(full);
+    } catch {
+      // readInputFile names the problem.
+    }
+    if (seen.has(real)) return;
+    seen.add(real);
+    files.push(full);
+  };
   for (const p of paths) {
     if (p === '-') {
-      files.push(STDIN);
+      if (!seen.has(STDIN)) files.push(STDIN);
+      seen.add(STDIN);
       continue;
     }
     const full = path.resolve(specDir, p);
@@ -68,39 +90,42 @@ export function readManifestObjects(paths: readonly string[], specDir: string, f
         .sort()
         .map((f) => path.join(full, f));
       if (inside.length === 0) throw inputError(field, `folder "${p}" has no .yaml files`);
-      files.push(...inside);
+      inside.forEach(addFile);
     } else {
       if (/^kustomization\.ya?ml$/.test(path.basename(full))) rejectKustomization(path.dirname(full), p, field);
-      files.push(full);
+      addFile(full);
     }
   }
   const objects: KubeObject[] = [];
+  let total = 0;
   for (const file of files) {
     if (file === STDIN && !stdin) throw inputError(field, '"-" (standard input) can be given on the command line only (kong-flavor plan -f -)');
+    const name = file === STDIN ? STDIN : path.relative(specDir, file) || path.basename(file);
     const text = file === STDIN ? stdin!() : readInputFile(file, field, MAX_MANIFEST_BYTES);
-    const docs = YAML.parseAllDocuments(text, { prettyErrors: true });
-    for (const doc of docs) {
-      if (doc.errors.length > 0) {
-        const e = doc.errors[0];
-        const where = e.linePos?.[0] ? ` (line ${e.linePos[0].line})` : '';
-        throw inputError(field, `${path.basename(file)} is not valid YAML${where}: ${e.message.split('\n')[0]}`);
-      }
-      const data = doc.toJS() as unknown;
-      if (data === null || data === undefined) continue;
-      const items = (data as { kind?: string; items?: unknown[] }).kind?.endsWith('List') ? ((data as { items?: unknown[] }).items ?? []) : [data];
+    total += Buffer.byteLength(text);
+    if (total > MAX_MANIFEST_TOTAL_BYTES) {
+      throw inputError(field, `the files hold more than ${MAX_MANIFEST_TOTAL_BYTES} bytes together, the limit; give only the files with the Kong Deployments and Services`);
+    }
+    for (const doc of parseYamlFile(text, name, { field })) {
+      const data = doc.data as { kind?: unknown; items?: unknown };
+      const isList = typeof data === 'object' && typeof data.kind === 'string' && data.kind.endsWith('List');
+      if (isList && data.items !== undefined && !Array.isArray(data.items)) throw inputError(field, `${name} line ${doc.line}: ${data.kind}.items is not a list`);
+      const items = isList ? ((data.items as unknown[] | undefined) ?? []) : [data];
       for (const item of items) {
         const o = item as KubeObject;
-        if (o && typeof o === 'object') rejectPlaceholder(o, path.basename(file), field);
-        if (!o || typeof o !== 'object' || typeof o.kind !== 'string' || typeof o.metadata?.name !== 'string') {
-          throw inputError(field, notAnObject(item, path.basename(file)));
+        if (o && typeof o === 'object') rejectPlaceholder(o, name, field);
+        if (!o || typeof o !== 'object' || Array.isArray(o) || typeof o.kind !== 'string' || typeof o.metadata?.name !== 'string') {
+          throw inputError(field, notAnObject(item, name));
         }
         dropServerFields(o);
-        FILE_OF.set(o, file === STDIN ? STDIN : path.relative(specDir, file) || path.basename(file));
+        FILE_OF.set(o, name);
+        setOrigin(o, { file: name, line: doc.line });
         objects.push(o);
       }
     }
   }
   rejectOperatorObjects(objects, field);
+  checkManifestObjects(objects, field);
   return { objects, files };
 }
 
@@ -275,6 +300,9 @@ function strategyOf(d: KubeObject, warnings: string[]): { maxSurge?: IntOrPercen
 }
 
 /** `ns/name` or `name` in env: the name (and the namespace when given). */
+/** `ns/name` or `name`, as KIC reads a Service reference (namespace a DNS-1123 label, name a DNS-1035 label). */
+const SERVICE_REF = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\/)?[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
 const serviceRef = (v: string | undefined) => (v ? v.split('/').pop() : undefined);
 
 /** The facts of `source.manifests`. */
@@ -335,6 +363,9 @@ export function readManifests(input: MigrationSpecInput, specDir: string, stdin?
     from = defaultFlavor();
     warnings.push(`${gateway.metadata.name} does not set KONG_ROUTER_FLAVOR: Kong's default ${from} is assumed`);
   }
+  if (envOf(gwContainer, 'KONG_DATABASE')?.valueFrom !== undefined && !input.spec.database) {
+    throw inputError('spec.database', `KONG_DATABASE of ${gateway.metadata.name} comes from valueFrom; set spec.database to what it resolves to ("off" or postgres)`);
+  }
   const dbEnv = envOf(gwContainer, 'KONG_DATABASE')?.value;
   // Kong's own default is postgres; DB-less installs always set "off".
   const database = dbEnv === undefined ? 'postgres' : dbEnv === 'off' ? 'off' : 'postgres';
@@ -356,8 +387,15 @@ export function readManifests(input: MigrationSpecInput, specDir: string, stdin?
     : sidecarController;
 
   // KIC takes each setting from its flag when the args carry one, else from the env var.
-  const adminSvcName = serviceRef(ctrlContainer ? controllerSetting(ctrlContainer, 'CONTROLLER_KONG_ADMIN_SVC') : undefined);
-  const publishName = serviceRef(ctrlContainer ? controllerSetting(ctrlContainer, 'CONTROLLER_PUBLISH_SERVICE') : undefined);
+  const serviceSetting = (env: 'CONTROLLER_KONG_ADMIN_SVC' | 'CONTROLLER_PUBLISH_SERVICE') => {
+    const value = ctrlContainer ? controllerSetting(ctrlContainer, env) : undefined;
+    if (value !== undefined && !SERVICE_REF.test(value)) {
+      throw inputError(field, `${describeObject(controller ?? gateway)}: ${env}: ${shown(value)} must be a Service as namespace/name (DNS labels), such as "kong/kong-admin"`);
+    }
+    return serviceRef(value);
+  };
+  const adminSvcName = serviceSetting('CONTROLLER_KONG_ADMIN_SVC');
+  const publishName = serviceSetting('CONTROLLER_PUBLISH_SERVICE');
   if (ctrlContainer) {
     for (const setting of ['CONTROLLER_KONG_ADMIN_SVC', 'CONTROLLER_PUBLISH_SERVICE']) {
       checkNamespaceOverride(input.spec.namespace, controllerSetting(ctrlContainer, setting)?.split('/').slice(-2, -1)[0], controller ?? gateway, setting);
@@ -455,12 +493,14 @@ export function readManifests(input: MigrationSpecInput, specDir: string, stdin?
       ...(proxyService ? { proxyService } : {}),
       ...(webhookService ? { webhookService } : {}),
       ...(trafficServices.length ? { trafficServices } : {}),
-      all: objects,
+      // Secrets stay where they are: the output never carries them (README, "Untrusted input").
+      all: objects.filter((o) => !(o.kind === 'Secret' && o.apiVersion === 'v1')),
     },
     warnings,
   };
   if (!proxyService) {
     warnings.push(`no Service in ${where} selects the ${gateway.metadata.name} pods on the proxy port; a blue-green plan needs it in spec.source.manifests`);
   }
+  checkSourceFacts(facts, field, { gateway, controller });
   return facts;
 }
