@@ -289,12 +289,11 @@ describe('every source value is held to the bounds of the spec', () => {
     ['replicas 65,536', (o: Obj[]) => (gateway(o).spec.replicas = 65536), /Deployment kong\/proxy-kong \(install\.yaml, line \d+\): replicas 65536: the gateway must run 1 to 10000 replicas/],
     ['replicas 1,000,000', (o: Obj[]) => (gateway(o).spec.replicas = 1000000), /replicas 1000000: the gateway must run 1 to 10000/],
     ['replicas 2.5', (o: Obj[]) => (gateway(o).spec.replicas = 2.5), /Deployment kong\/proxy-kong .*: spec\.replicas: /],
-    ['replicas null', (o: Obj[]) => (gateway(o).spec.replicas = null), /spec\.replicas: /],
     ['replicas 1e+21', (o: Obj[]) => (gateway(o).spec.replicas = 1e21), /spec\.replicas: /],
     ['replicas 0', (o: Obj[]) => (gateway(o).spec.replicas = 0), /replicas 0: the gateway must run 1 to 10000 replicas \(scale it up first/],
     ['controller replicas 1,000', (o: Obj[]) => (controller(o).spec.replicas = 1000), /Deployment kong\/ingress-kong .*: replicas 1000: the controller must run 1 to 100 replicas/],
     ['image: 5', (o: Obj[]) => (gateway(o).spec.template.spec.containers[0].image = 5), /containers\[0\]\.image: /],
-    ['image: null', (o: Obj[]) => (gateway(o).spec.template.spec.containers[0].image = null), /containers\[0\]\.image: /],
+    ['image: null', (o: Obj[]) => (gateway(o).spec.template.spec.containers[0].image = null), /containers\[0\]\.image: required: an image reference/],
     ['containers not a list', (o: Obj[]) => (gateway(o).spec.template.spec.containers = { name: 'proxy' }), /spec\.template\.spec\.containers: /],
     ['env value a number', (o: Obj[]) => (gateway(o).spec.template.spec.containers[0].env[0].value = 5), /env\[0\]\.value: expected a string \(quote numbers and booleans\)/],
     ['env valueFrom a string', (o: Obj[]) => (gateway(o).spec.template.spec.containers[0].env[0] = { name: 'KONG_DATABASE', valueFrom: 'off' }), /env\[0\]\.valueFrom: /],
@@ -307,6 +306,17 @@ describe('every source value is held to the bounds of the spec', () => {
     const objects = what.startsWith('a List') ? [{ apiVersion: 'v1', kind: 'List', items: { a: 1 } }] : edited(edit);
     const r = await synthOf(objects);
     expectInputError(r, message);
+  });
+
+  test('null where Kubernetes reads "absent" (replicas: null, args: null, rendered charts write it) is read as absent', async () => {
+    const r = await synthOf(edited((o) => {
+      gateway(o).spec.replicas = null;
+      gateway(o).spec.template.spec.containers[0].args = null;
+      gateway(o).metadata.annotations = null;
+    }));
+    expect(r.code).toBe(EXIT.ok);
+    const plan = JSON.parse(fs.readFileSync(path.join(r.dir, 'out', 'hostile', 'plan.json'), 'utf8'));
+    expect(plan.phases[0].changes[0]).toMatchObject({ kind: 'Deployment', name: 'proxy-kong' });
   });
 
   test.each([

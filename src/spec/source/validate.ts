@@ -66,43 +66,45 @@ export function describeObject(obj: KubeObject): string {
   return `${obj.kind} ${ns}${shown(obj.metadata?.name).slice(1, -1)}${origin ? ` (${origin.file}, line ${origin.line})` : ''}`;
 }
 
+/** Kubernetes reads `null` as absent (rendered charts write `args: null`): optional fields may be null. */
 const stringMap = z.record(z.string(), z.string());
 const intOrPercent = z.custom<number | string>((v) => isIntOrPercent(v), { message: 'expected an integer >= 0 or a percentage such as "25%"' });
 const int32 = z.number().int().min(0).max(2147483647);
 
 const EnvVar = z.looseObject({
   name: z.string().min(1),
-  value: z.string({ message: 'expected a string (quote numbers and booleans)' }).optional(),
-  valueFrom: z.looseObject({}).optional(),
+  value: z.string({ message: 'expected a string (quote numbers and booleans)' }).nullish(),
+  valueFrom: z.looseObject({}).nullish(),
 });
 const Container = z.looseObject({
   name: z.string(),
-  image: z.string().optional(),
-  env: z.array(EnvVar).optional(),
-  args: z.array(z.string()).optional(),
-  command: z.array(z.string()).optional(),
-  ports: z.array(z.looseObject({ containerPort: int32.optional(), name: z.string().optional() })).optional(),
+  // The API server requires an image on every container of a Deployment.
+  image: z.string({ message: 'required: an image reference such as "kong:3.9"' }).min(1, { message: 'required: an image reference such as "kong:3.9"' }),
+  env: z.array(EnvVar).nullish(),
+  args: z.array(z.string()).nullish(),
+  command: z.array(z.string()).nullish(),
+  ports: z.array(z.looseObject({ containerPort: int32.nullish(), name: z.string().nullish() })).nullish(),
 });
 const Metadata = z.looseObject({
   name: z.string(),
-  namespace: z.string().optional(),
-  labels: stringMap.optional(),
-  annotations: stringMap.optional(),
+  namespace: z.string().nullish(),
+  labels: stringMap.nullish(),
+  annotations: stringMap.nullish(),
 });
 const DeploymentShape = z.looseObject({
   metadata: Metadata,
   spec: z.looseObject({
-    replicas: int32.optional(),
-    selector: z.looseObject({ matchLabels: stringMap.optional(), matchExpressions: z.array(z.looseObject({})).optional() }),
+    replicas: int32.nullish(),
+    selector: z.looseObject({ matchLabels: stringMap.nullish(), matchExpressions: z.array(z.looseObject({})).nullish() }),
     strategy: z
       .looseObject({
-        type: z.enum(['RollingUpdate', 'Recreate']).optional(),
-        rollingUpdate: z.looseObject({ maxSurge: intOrPercent.optional(), maxUnavailable: intOrPercent.optional() }).optional(),
+        type: z.enum(['RollingUpdate', 'Recreate']).nullish(),
+        rollingUpdate: z.looseObject({ maxSurge: intOrPercent.nullish(), maxUnavailable: intOrPercent.nullish() }).nullish(),
       })
-      .optional(),
+      .nullish(),
     template: z.looseObject({
-      metadata: z.looseObject({ labels: stringMap.optional(), annotations: stringMap.optional() }).optional(),
-      spec: z.looseObject({ containers: z.array(Container).min(1), initContainers: z.array(Container).optional() }),
+      metadata: z.looseObject({ labels: stringMap.nullish(), annotations: stringMap.nullish() }).nullish(),
+      spec: z.looseObject({ containers: z.array(Container).min(1), initContainers: z.array(Container).nullish() }),
     }),
   }),
 });
@@ -110,10 +112,10 @@ const ServiceShape = z.looseObject({
   metadata: Metadata,
   spec: z
     .looseObject({
-      selector: stringMap.optional(),
-      ports: z.array(z.looseObject({ name: z.string().optional(), port: int32, targetPort: z.union([int32, z.string()]).optional() })).optional(),
+      selector: stringMap.nullish(),
+      ports: z.array(z.looseObject({ name: z.string().nullish(), port: int32, targetPort: z.union([int32, z.string()]).nullish() })).nullish(),
     })
-    .optional(),
+    .nullish(),
 });
 /** Every object: what the tool reads of any kind. */
 const ObjectShape = z.looseObject({
@@ -148,6 +150,43 @@ function pathSegmentName(value: string): string | undefined {
   return undefined;
 }
 
+/** Removes `null` values from maps, as Kubernetes reads them (absent); rendered charts write `args: null`. */
+export function dropNulls(value: unknown): void {
+  if (Array.isArray(value)) value.forEach(dropNulls);
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (v === null) delete (value as Record<string, unknown>)[k];
+      else dropNulls(v);
+    }
+  }
+}
+
+interface SchemaError {
+  readonly instancePath: string;
+  readonly message?: string;
+}
+
+/**
+ * Checks a Deployment or Service against the Kubernetes 1.27 OpenAPI schema (kubernetes-models,
+ * a subset of 1.28): what the API server would refuse is refused here, not emitted. Loaded on
+ * first use, since only `source.manifests` needs it.
+ */
+function schemaProblems(problems: ProblemList, where: string, obj: KubeObject): void {
+  const Model = (isDeployment(obj)
+    ? (require('kubernetes-models/apps/v1/Deployment') as typeof import('kubernetes-models/apps/v1/Deployment')).Deployment
+    : (require('kubernetes-models/v1/Service') as typeof import('kubernetes-models/v1/Service')).Service) as unknown as new (data: unknown) => { validate(): void };
+  try {
+    new Model(obj).validate();
+  } catch (e) {
+    const errors = ((e as { errors?: SchemaError[] }).errors ?? []).slice(0, 3);
+    if (errors.length === 0) problems.add(where, `not a valid ${obj.kind}: ${String((e as Error).message).slice(0, 200)}`);
+    for (const err of errors) {
+      const field = err.instancePath.split('/').filter(Boolean).map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+      problems.add(where, `${formatPath(field) || '(the object)'}: ${err.message ?? 'is not valid'} (the API server refuses it)`);
+    }
+  }
+}
+
 function shapeProblems(problems: ProblemList, where: string, schema: z.ZodType, obj: unknown): boolean {
   const parsed = schema.safeParse(obj);
   if (parsed.success) return true;
@@ -168,11 +207,15 @@ export function checkManifestObjects(objects: readonly KubeObject[], field: stri
     const where = `${field}: ${describeObject(obj)}`;
     if (!shapeProblems(problems, where, ObjectShape, obj)) continue;
     const m = obj.metadata;
+    syntax(problems, where, 'apiVersion', obj.apiVersion, apiVersion);
+    syntax(problems, where, 'kind', obj.kind, kindName);
     syntax(problems, where, 'metadata.name', m.name, pathSegmentName);
     syntax(problems, where, 'metadata.namespace', m.namespace, dns1123Label);
     labels(problems, where, 'metadata.labels', m.labels);
+    if (isDeployment(obj) || isService(obj)) dropNulls(obj);
     if (isDeployment(obj)) {
       if (!shapeProblems(problems, where, DeploymentShape, obj)) continue;
+      schemaProblems(problems, where, obj);
       syntax(problems, where, 'metadata.name', m.name, dns1123Subdomain);
       const spec = obj.spec as z.infer<typeof DeploymentShape>['spec'];
       labels(problems, where, 'spec.selector.matchLabels', spec.selector.matchLabels);
@@ -189,11 +232,22 @@ export function checkManifestObjects(objects: readonly KubeObject[], field: stri
       }
     } else if (isService(obj)) {
       if (!shapeProblems(problems, where, ServiceShape, obj)) continue;
+      schemaProblems(problems, where, obj);
       syntax(problems, where, 'metadata.name', m.name, dns1035Label);
       labels(problems, where, 'spec.selector', (obj.spec as { selector?: unknown } | undefined)?.selector);
     }
   }
   problems.throwIfAny();
+}
+
+/** `v1`, `apps/v1`, `networking.k8s.io/v1beta1`: an optional DNS-1123 subdomain group, then a version. */
+function apiVersion(value: string): string | undefined {
+  return /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?v[0-9]+((alpha|beta)[0-9]+)?$/.test(value) ? undefined : 'is not an API version such as "v1" or "apps/v1"';
+}
+
+/** A kind: a CamelCase word. */
+function kindName(value: string): string | undefined {
+  return /^[A-Za-z][A-Za-z0-9]{0,62}$/.test(value) ? undefined : 'is not a kind such as "Deployment"';
 }
 
 /** Env var names: printable, no `=` (Kubernetes 1.28 allows any printable ASCII but `=`). */
