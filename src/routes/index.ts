@@ -16,7 +16,7 @@ import { routeUnits } from './objects';
 import { ControllerClasses, DEFAULT_GATEWAY_CONTROLLER, DEFAULT_INGRESS_CLASS, RoutingObjects, countRoutingObjects, readRoutingObjects } from './read';
 import { findingLine, reachesFailOn } from './report';
 import { translate } from './translate';
-import { FailOn, Finding, RouteReport, Translation } from './types';
+import { FailOn, Finding, KongRoute, RouteReport, Translation } from './types';
 
 export type { ExampleRequest, FailOn, Finding, RouteEntry, RouteReport, Severity } from './types';
 export { findingLine, fixOf, formatRouteSection, formatRouteTable, routeReportMarkdown, routeRunbookSection, summaryLine, reachesFailOn } from './report';
@@ -75,25 +75,67 @@ export function routeReport(input: RouteReportInput): RouteReport {
 /** The findings that refuse a plan under `failOn`. */
 export const blockingFindings = (report: RouteReport, failOn: FailOn): Finding[] => report.findings.filter((f) => reachesFailOn(f.severity, failOn));
 
+/** A configuration a gateway refuses because of a route's content, and why (for the verifier's traces). */
+export interface RefusedConfiguration {
+  readonly flavor: Flavor;
+  readonly shape: RouteShape;
+  /** `route <name> (Ingress ns/name): <why>`: the first refused route. */
+  readonly reason: string;
+}
+
 /**
  * The (gateway flavor, route shape) pairs whose configuration a gateway on this Kong refuses
- * because of a route's content: what the verifier's gateways learn (DB-less: the whole config
- * is refused). Only pairs a gateway accepts by shape are listed.
+ * because of a route's content: what the verifier's DB-less gateways learn (one refused route
+ * and the whole configuration is refused, issue 11 "Act on it"). Only pairs a gateway accepts by
+ * shape are listed, and only routes the installation serves today count: a route the current
+ * flavor already refuses is not in the configuration the gateways hold (KIC's pushes fail today
+ * too), so it cannot be what a migration breaks.
  */
-export function refusedConfigurations(input: Pick<RouteReportInput, 'objects' | 'kong' | 'kic' | 'classes'>): { flavor: Flavor; shape: RouteShape }[] {
+export function refusedConfigurations(input: Pick<RouteReportInput, 'objects' | 'from' | 'kong' | 'kic' | 'gatesBefore' | 'classes'>): RefusedConfiguration[] {
   const objects: RoutingObjects = readRoutingObjects(input.objects, input.classes ?? { ingressClass: DEFAULT_INGRESS_CLASS, gatewayControllerName: DEFAULT_GATEWAY_CONTROLLER });
   if (countRoutingObjects(objects) === 0) return [];
   const units = routeUnits(objects);
-  const out: { flavor: Flavor; shape: RouteShape }[] = [];
+  const ctx = { kic: input.kic, kong: input.kong };
   const translations = new Map<RouteShape, Translation>();
+  const translation = (shape: RouteShape) => {
+    let t = translations.get(shape);
+    if (!t) translations.set(shape, (t = translate(objects, units, shape, ctx)));
+    return t;
+  };
+  // The units the gateways serve today: translated under today's shape and accepted by today's flavor.
+  const today = translation(shapeFor(input.kic, input.from, input.gatesBefore));
+  const servedToday = new Set(today.routes.filter((r) => refusals(r, input.from, input.kong).length === 0).flatMap((r) => r.parts.map((p) => p.unit)));
+  const failedToday = new Set(today.failures.flatMap((f) => f.units));
+  const counts = (r: KongRoute) => r.parts.some((p) => servedToday.has(p.unit) || failedToday.has(p.unit));
+  const unitObject = new Map(units.map((u) => [u.id, u.objectName]));
+  const out: RefusedConfiguration[] = [];
   for (const shape of ['fields', 'expressions'] as const) {
     for (const flavor of FLAVORS) {
       if (!gatewayAccepts(flavor, input.kong, shape)) continue;
-      if (!translations.has(shape)) translations.set(shape, translate(objects, units, shape, { kic: input.kic, kong: input.kong }));
-      if (translations.get(shape)!.routes.some((r) => refusals(r, flavor, input.kong).length > 0)) out.push({ flavor, shape });
+      for (const r of translation(shape).routes) {
+        const why = counts(r) ? refusals(r, flavor, input.kong)[0] : undefined;
+        if (!why) continue;
+        const owners = [...new Set(r.parts.map((p) => unitObject.get(p.unit)))].join(', ');
+        out.push({ flavor, shape, reason: `route ${r.entity.name} (${owners}): ${why.reason}` });
+        break;
+      }
     }
   }
   return out;
+}
+
+const refusedBySpec = new WeakMap<readonly KubeObject[], Map<string, RefusedConfiguration[]>>();
+
+/** `refusedConfigurations` of a resolved spec, remembered per list of objects (the verifier compiles many models of one spec). */
+export function specRefusedConfigurations(spec: ResolvedSpec): RefusedConfiguration[] {
+  if (spec.routes.objects.length === 0) return [];
+  const input = specInput(spec);
+  let byKey = refusedBySpec.get(input.objects);
+  if (!byKey) refusedBySpec.set(input.objects, (byKey = new Map()));
+  const key = inputKey(input);
+  let refused = byKey.get(key);
+  if (!refused) byKey.set(key, (refused = refusedConfigurations(input)));
+  return refused;
 }
 
 /** The ingress class and Gateway API controller name of the spec's controller (`--ingress-class`, `--gateway-api-controller-name`). */

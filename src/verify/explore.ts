@@ -14,7 +14,7 @@
  */
 import { FLAVORS, Flavor, RouteShape } from '../model/flavor';
 import { Verdict, Violation } from '../plan/types';
-import { CONFIGS, ConfigIdx, Model, accepts, emits, shapeIdx } from './model';
+import { CONFIGS, ConfigIdx, Model, accepts, emits, refusalReason, shapeIdx } from './model';
 
 /** A state: phases applied, pod counts per class, leaders per election, stored route shape. */
 interface State {
@@ -406,7 +406,7 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
         } else {
           out.push({
             state: s,
-            label: `${name('gw', t)}: the controller of a new pod pushes ${shape} routes; its ${m.gwTemplates[t].flavor} gateway rejects them (400) and holds no config`,
+            label: `${name('gw', t)}: the controller of a new pod pushes ${shape} routes; its ${m.gwTemplates[t].flavor} gateway rejects them (400)${refusalReason(m, m.gwTemplates[t].flavor, shape)} and holds no config`,
             adversary: false,
             rejection: `${m.gwTemplates[t].flavor} gateways reject ${shape} routes from their own controller`,
           });
@@ -459,7 +459,7 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
           } else {
             const n = gw[t * 3] + gw[t * 3 + 1] + gw[t * 3 + 2];
             const unconfigured = gw[t * 3];
-            rejected.push(`${n} ${g.flavor} pod(s) reject them (400)${unconfigured ? `, ${unconfigured} of them with no config at all` : ', keeping their previous config'}`);
+            rejected.push(`${n} ${g.flavor} pod(s) reject them (400)${refusalReason(m, g.flavor, shape)}${unconfigured ? `, ${unconfigured} of them with no config at all` : ', keeping their previous config'}`);
           }
         }
         const label = `${name('ctl', tpl)} leader (detected ${flavorOfStatus(l % 4)}) pushes ${shape} routes${rejected.length ? `: ${rejected.join('; ')}` : ''}`;
@@ -670,13 +670,13 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
       if (!s.gw[t * 3]) continue;
       const g = m.gwTemplates[t];
       if (m.sidecar) {
-        if (!accepts(m, g.flavor, g.ownShape!)) return `a ${g.flavor} pod of ${name('gw', t)} rejects the ${g.ownShape} routes of its own controller`;
+        if (!accepts(m, g.flavor, g.ownShape!)) return `a ${g.flavor} pod of ${name('gw', t)} rejects the ${g.ownShape} routes of its own controller${refusalReason(m, g.flavor, g.ownShape!)}`;
         continue;
       }
       for (let e = 0; e < m.elections.length; e++) {
         const l = s.leader[e];
         if (l >= 0 && m.discovers[s.p][Math.floor(l / 4)].includes(t) && !accepts(m, g.flavor, leaderShape(l))) {
-          return `a new ${g.flavor} pod of ${name('gw', t)} rejects the ${leaderShape(l)} routes the controller (detected ${flavorOfStatus(l % 4)}) sends and holds no config`;
+          return `a new ${g.flavor} pod of ${name('gw', t)} rejects the ${leaderShape(l)} routes the controller (detected ${flavorOfStatus(l % 4)}) sends${refusalReason(m, g.flavor, leaderShape(l))} and holds no config`;
         }
       }
     }

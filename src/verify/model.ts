@@ -8,6 +8,7 @@ import { Flavor, RouteShape } from '../model/flavor';
 import { controllerRouteShape, controllerUsesLeaderElection, dbLessReadinessNeedsConfig, gatewayAccepts } from '../model/rules';
 import { Version } from '../model/version';
 import { resolveBudget } from '../spec/intOrPercent';
+import { RefusedConfiguration, specRefusedConfigurations } from '../routes';
 import { ResolvedSpec } from '../spec/types';
 import { InstallationState, Labels } from '../plan/types';
 
@@ -67,6 +68,12 @@ export interface Model {
   readonly maxUnavailable: number;
   readonly kong: Version;
   readonly kic: Version;
+  /**
+   * DB-less: configurations the gateways refuse because of a route's content (the route report,
+   * src/routes): a flavor that accepts the shape still answers 400 to the whole configuration.
+   * Empty with Postgres, where the admin API refuses only those routes and serves the others.
+   */
+  readonly refused: readonly RefusedConfiguration[];
   readonly sidecar: boolean;
   readonly postgres: boolean;
   readonly leaderElection: boolean;
@@ -100,9 +107,15 @@ const key = (x: unknown) => JSON.stringify(x);
 
 const matches = (selector: Labels, labels: Labels) => Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
 
-/** Whether gateways of `flavor` accept `shape` on this model's Kong. */
+/** Whether gateways of `flavor` accept the configuration of `shape` on this model's Kong (its routes included). */
 export function accepts(m: Model, flavor: Flavor, shape: RouteShape): boolean {
-  return gatewayAccepts(flavor, m.kong, shape);
+  return gatewayAccepts(flavor, m.kong, shape) && !m.refused.some((r) => r.flavor === flavor && r.shape === shape);
+}
+
+/** Why gateways of `flavor` refuse `shape` beyond the shape itself (` because route ...`), for traces; empty otherwise. */
+export function refusalReason(m: Model, flavor: Flavor, shape: RouteShape): string {
+  const r = m.refused.find((x) => x.flavor === flavor && x.shape === shape);
+  return r ? ` because of ${r.reason}` : '';
 }
 
 /** The shape a controller of template `t` emits after detecting `flavor`. */
@@ -194,6 +207,7 @@ export function compileModel(
     maxUnavailable: spec.gateway.budget.maxUnavailable,
     kong: spec.gateway.version,
     kic,
+    refused: spec.database === 'off' ? specRefusedConfigurations(spec) : [],
     sidecar: spec.topology === 'sidecar',
     postgres: spec.database === 'postgres',
     leaderElection: controllerUsesLeaderElection(spec.topology, spec.database),
