@@ -35,6 +35,21 @@ for (const name of EXAMPLES) {
     );
   }
 }
+// Issue 13 targets: 10,000 gateway replicas under 3 s and 400 MiB; controller replicas do not multiply the states.
+console.log('\nbudget (adversary on): gateway and controller replicas of dbless-to-expressions');
+const budgetBase = loadSpec(path.join(__dirname, '..', 'examples', 'dbless-to-expressions.yaml'));
+for (const [gw, ctl] of [[10000, 1], [3, 1], [3, 2], [3, 100], [1000, 100]]) {
+  const spec = { ...withReplicas(budgetBase, gw), controller: { ...budgetBase.controller, replicas: ctl } };
+  const plan = planMigration(spec).plan;
+  forgetVerdicts();
+  if (global.gc) global.gc();
+  const rss0 = process.memoryUsage().rss;
+  const t = process.hrtime.bigint();
+  const verdict = verifyPlan(spec, plan);
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  console.log(`gateways ${String(gw).padStart(6)}  controllers ${String(ctl).padStart(4)}: ${String(verdict.statesExplored).padStart(8)} states ${`${ms.toFixed(0)} ms`.padStart(9)}  rss +${((process.memoryUsage().rss - rss0) / 1048576).toFixed(0)} MiB${verdict.safe ? '' : '  UNSAFE'}`);
+}
+
 const seed = withReplicas(loadSpec(path.join(__dirname, '..', 'examples', 'seed-expressions-to-traditional.yaml')), 1000);
 const t = process.hrtime.bigint();
 const naive = verifyNaive(seed, planMigration(seed).plan.initial);

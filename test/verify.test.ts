@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { naivePhases, verifyNaive, verifyPlan, verifyRollbacks, verifyStates } from '../src/verify';
+import { forgetVerdicts, naivePhases, verifyNaive, verifyPlan, verifyRollbacks, verifyStates } from '../src/verify';
+import { InputError } from '../src/spec/errors';
+import { verifiedPlan } from '../src/verification';
 import { planMigration } from '../src/plan/planner';
 import { initialState, withGateway } from '../src/plan/state';
 import { Plan } from '../src/plan/types';
@@ -145,5 +147,39 @@ describe('remembered verdicts (a fleet explores each distinct model once)', () =
     expect(renamed.violations[0].trace.join('\n')).not.toContain('proxy-kong');
     const five = naiveOf(seedDoc({ replicas: 5 }));
     expect(five.statesExplored).not.toBe(naiveOf(seedDoc()).statesExplored);
+  });
+});
+
+describe("the verifier's budget", () => {
+  const base = (controllerReplicas: number, replicas = 3) => resolve(specDoc({ spec: { gateway: { replicas }, controller: { replicas: controllerReplicas } } }));
+
+  test('controller replicas do not multiply the states: 100 cost what 2 do, with the same verdict', () => {
+    forgetVerdicts();
+    const two = verifyPlan(base(2), verifiedPlan(base(2)));
+    forgetVerdicts();
+    const hundred = verifyPlan(base(100), verifiedPlan(base(100)));
+    expect(hundred.safe).toBe(true);
+    expect(hundred.statesExplored).toBe(two.statesExplored);
+    expect(hundred.statesExplored).toBeLessThan(3 * verifyPlan(base(1), verifiedPlan(base(1))).statesExplored);
+  });
+
+  test('running out of states is an input error (exit 2) naming what to change, not a crash', () => {
+    const spec = base(1, 50);
+    expect(() => verifyPlan(spec, verifiedPlan(spec), { maxStates: 200 })).toThrow(InputError);
+    try {
+      verifyPlan(spec, verifiedPlan(spec), { maxStates: 200 });
+    } catch (e) {
+      expect((e as InputError).problems[0]).toMatchObject({ path: 'spec.gateway.replicas' });
+      expect((e as InputError).problems[0].message).toMatch(/more than 200 states .* raise spec\.gateway\.maxSurge/);
+    }
+  });
+
+  test('states are counted, packed and traced the same at any size: 300 replicas still give the seed counterexample', () => {
+    const spec = resolve(specDoc({ spec: { from: 'expressions', to: 'traditional', gateway: { image: 'kong:3.5', replicas: 300 }, controller: { image: 'kong/kubernetes-ingress-controller:3.0' } } }));
+    const naive = verifyNaive(spec, initialState(spec));
+    expect(naive.safe).toBe(false);
+    expect(naive.violations.map((v) => v.invariant)).toEqual(expect.arrayContaining(['progress']));
+    expect(naive.violations[0].trace[0]).toBe('start: the installation as it runs today');
+    expect(naive.violations[0].trace.join('\n')).toMatch(/a new pod starts \(traditional, no config yet/);
   });
 });

@@ -14,6 +14,7 @@
  */
 import { FLAVORS, Flavor, RouteShape } from '../model/flavor';
 import { Verdict, Violation } from '../plan/types';
+import { InputError } from '../spec/errors';
 import { CONFIGS, ConfigIdx, Model, accepts, emits, refusalReason, shapeIdx } from './model';
 
 /** A state: phases applied, pod counts per class, leaders per election, stored route shape. */
@@ -32,7 +33,8 @@ interface State {
 
 interface Step {
   readonly state: State;
-  readonly label: string;
+  /** Built only when needed (a trace, a warning): most steps reach a state already seen. */
+  readonly label: () => string;
   readonly adversary: boolean;
   /** A gateway rejected a config in this step (for acceptance warnings). */
   readonly rejection?: string;
@@ -66,6 +68,57 @@ const keyOf = (s: State) => `${s.p}/${s.gw.join(',')}/${s.ctl.join(',')}/${s.lea
  * numbers stay below 0xFFFF (leaders are shifted by one so -1 fits).
  */
 const packedKeyOf = (s: State) => String.fromCharCode(s.p, s.db, ...s.gw, ...s.ctl, ...s.leader.map((l) => l + 1));
+
+/** Decodes a packed key (see packedKeyOf) back into its state. */
+function unpackKey(k: string, gwTemplates: number, ctlTemplates: number, elections: number): State {
+  const at = (i: number) => k.charCodeAt(i);
+  const gw = new Array<number>(gwTemplates * 3);
+  const ctl = new Array<number>(ctlTemplates * 4);
+  const leader = new Array<number>(elections);
+  let o = 2;
+  for (let i = 0; i < gw.length; i++) gw[i] = at(o++);
+  for (let i = 0; i < ctl.length; i++) ctl[i] = at(o++);
+  for (let i = 0; i < leader.length; i++) leader[i] = at(o++) - 1;
+  return { p: at(0), db: at(1) as ConfigIdx, gw, ctl, leader };
+}
+
+/** A growable list of 32-bit integers: millions of entries without a boxed number each. */
+class IntList {
+  private data = new Int32Array(1024);
+  public length = 0;
+
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Int32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = v;
+  }
+
+  get(i: number): number {
+    return this.data[i];
+  }
+}
+
+/** The first index below `n` for which `f` holds, or -1. */
+function firstIndex(n: number, f: (i: number) => boolean): number {
+  for (let i = 0; i < n; i++) if (f(i)) return i;
+  return -1;
+}
+
+/**
+ * The exploration needs more states than it may explore: the plan is too large to check as
+ * given. An input error (exit 2) that says what to change, never a crash after a minute.
+ */
+export class VerifierBudgetError extends InputError {
+  constructor(public readonly maxStates: number) {
+    super({
+      path: 'spec.gateway.replicas',
+      message: `the verifier needs more than ${maxStates} states to check this plan (about 30 per gateway replica rolled one at a time); raise spec.gateway.maxSurge (a larger surge rolls more pods per step) or migrate the gateways in smaller Deployments`,
+    });
+  }
+}
 
 const flavorOfStatus = (s: number): Flavor => FLAVORS[s - 1];
 
@@ -251,7 +304,7 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
 
     // Apply the next phase (or a rollback) once the current one's gate holds, where it must.
     for (const edge of m.edges[s.p]) {
-      if (!edge.gated || gateHolds(s)) out.push({ state: with_({ p: edge.to }), label: `apply phase ${m.phases[edge.to].id}`, adversary: false });
+      if (!edge.gated || gateHolds(s)) out.push({ state: with_({ p: edge.to }), label: () => `apply phase ${m.phases[edge.to].id}`, adversary: false });
     }
 
     // Gateway Deployments.
@@ -263,7 +316,7 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
         if (total > 0) {
           const gw = s.gw.slice();
           for (const t of tpls) for (let c = 0; c < 3; c++) gw[t * 3 + c] = 0;
-          out.push({ state: removeGwLeader(with_({ gw }), tpls), label: `${depName}: Deployment deleted, its ${total} pods go`, adversary: false });
+          out.push({ state: removeGwLeader(with_({ gw }), tpls), label: () => `${depName}: Deployment deleted, its ${total} pods go`, adversary: false });
         }
         return;
       }
@@ -274,7 +327,7 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
       if (burst > 0) {
         out.push({
           state: with_({ gw: gwAdd(desire.template, 0, burst) }),
-          label: `${depName}: ${burst === 1 ? 'a new pod starts' : `${burst} new pods start`} (${describeGw(desire.template)}${m.postgres ? '' : ', no config yet'}; ${fresh + burst}/${R} new, ${total - fresh} old)`,
+          label: () => `${depName}: ${burst === 1 ? 'a new pod starts' : `${burst} new pods start`} (${describeGw(desire.template)}${m.postgres ? '' : ', no config yet'}; ${fresh + burst}/${R} new, ${total - fresh} old)`,
           adversary: false,
         });
       }
@@ -308,7 +361,7 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
         if (limit <= 0) continue;
         const { gw, parts } = take(isOld, limit);
         if (parts.length === 0) continue;
-        const label = `${depName}: ${isOld ? 'old' : 'surplus'} pods removed (${parts.join(', ')})`;
+        const label = () => `${depName}: ${isOld ? 'old' : 'surplus'} pods removed (${parts.join(', ')})`;
         for (const st of leaderRemovalBranches(s, with_({ gw }), tpls)) out.push({ state: st, label, adversary: false, choice: `gw-rm:${d}:${isOld}` });
       }
     });
@@ -324,14 +377,14 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
           for (const t of tpls) for (let st = 0; st < 4; st++) if (s.ctl[t * 4 + st]) state = dropLeaderIf(state, t * 4 + st, true);
           const ctl = state.ctl.slice();
           for (const t of tpls) for (let st = 0; st < 4; st++) ctl[t * 4 + st] = 0;
-          out.push({ state: { ...state, ctl }, label: `${depName}: Deployment deleted`, adversary: false });
+          out.push({ state: { ...state, ctl }, label: () => `${depName}: Deployment deleted`, adversary: false });
         }
         return;
       }
       const R = desire.replicas;
       const burst = Math.min(R - fresh, R + desire.maxSurge - total);
       if (burst > 0) {
-        out.push({ state: with_({ ctl: ctlAdd(desire.template * 4, burst) }), label: `${depName}: ${burst === 1 ? 'a new controller pod is created' : `${burst} new controller pods are created`}`, adversary: false });
+        out.push({ state: with_({ ctl: ctlAdd(desire.template * 4, burst) }), label: () => `${depName}: ${burst === 1 ? 'a new controller pod is created' : `${burst} new controller pods are created`}`, adversary: false });
       }
       const minAvailable = R - desire.maxUnavailable;
       const maxScaledDown = total - minAvailable - (fresh - freshReady);
@@ -345,8 +398,8 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
           if (!allowed) continue;
           const cls = t * 4 + st;
           const removed = with_({ ctl: ctlAdd(cls, -1) });
-          const label = `${depName}: ${isOld ? 'an old' : 'a surplus'} controller pod${st > 0 ? ` (detected ${flavorOfStatus(st)})` : ''} is removed`;
-          for (const branch of ctlRemovalBranches(removed, cls, n)) out.push({ state: branch.state, label: label + branch.note, adversary: false, choice: `ctl-rm:${cls}` });
+          const label = () => `${depName}: ${isOld ? 'an old' : 'a surplus'} controller pod${st > 0 ? ` (detected ${flavorOfStatus(st)})` : ''} is removed`;
+          for (const branch of ctlRemovalBranches(removed, cls, n)) out.push({ state: branch.state, label: () => label() + branch.note, adversary: false, choice: `ctl-rm:${cls}` });
         }
       }
       // A starting pod discovers gateways and detects the flavor of the first root it reads.
@@ -360,7 +413,7 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
           const shape = emits(m, m.ctlTemplates[t], f);
           out.push({
             state: with_({ ctl }),
-            label: `${depName}: a controller pod starts and detects ${f}${flavors.length > 1 ? ` (first root of ${flavors.join('/')} gateways)` : ''}: it will emit ${shape} routes`,
+            label: () => `${depName}: a controller pod starts and detects ${f}${flavors.length > 1 ? ` (first root of ${flavors.join('/')} gateways)` : ''}: it will emit ${shape} routes`,
             adversary: false,
             choice: `start:${t}`,
           });
@@ -376,7 +429,7 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
             if (s.gw[t * 3] + s.gw[t * 3 + 1] + s.gw[t * 3 + 2] === 0) continue;
             const leader = s.leader.slice();
             leader[0] = t;
-            out.push({ state: with_({ leader }), label: `the controller in a ${name('gw', t)} pod (${m.gwTemplates[t].flavor}) becomes leader`, adversary: false, choice: 'lease' });
+            out.push({ state: with_({ leader }), label: () => `the controller in a ${name('gw', t)} pod (${m.gwTemplates[t].flavor}) becomes leader`, adversary: false, choice: 'lease' });
           }
         }
       } else {
@@ -388,7 +441,7 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
               if (!s.ctl[t * 4 + st]) continue;
               const leader = s.leader.slice();
               leader[e] = t * 4 + st;
-              out.push({ state: with_({ leader }), label: `${name('ctl', t)}: a pod that detected ${flavorOfStatus(st)} takes the lease ${m.elections[e]}`, adversary: false, choice: `lease:${e}` });
+              out.push({ state: with_({ leader }), label: () => `${name('ctl', t)}: a pod that detected ${flavorOfStatus(st)} takes the lease ${m.elections[e]}`, adversary: false, choice: `lease:${e}` });
             }
           }
         }
@@ -402,11 +455,11 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
         if (!n) continue;
         const shape = m.gwTemplates[t].ownShape!;
         if (accepts(m, m.gwTemplates[t].flavor, shape)) {
-          out.push({ state: with_({ gw: gwAdd(t, shapeIdx(shape), n, gwAdd(t, 0, -n)) }), label: `${name('gw', t)}: the controllers of ${n} new pod(s) push ${shape} routes; their ${m.gwTemplates[t].flavor} gateways accept`, adversary: false });
+          out.push({ state: with_({ gw: gwAdd(t, shapeIdx(shape), n, gwAdd(t, 0, -n)) }), label: () => `${name('gw', t)}: the controllers of ${n} new pod(s) push ${shape} routes; their ${m.gwTemplates[t].flavor} gateways accept`, adversary: false });
         } else {
           out.push({
             state: s,
-            label: `${name('gw', t)}: the controller of a new pod pushes ${shape} routes; its ${m.gwTemplates[t].flavor} gateway rejects them (400)${refusalReason(m, m.gwTemplates[t].flavor, shape)} and holds no config`,
+            label: () => `${name('gw', t)}: the controller of a new pod pushes ${shape} routes; its ${m.gwTemplates[t].flavor} gateway rejects them (400)${refusalReason(m, m.gwTemplates[t].flavor, shape)} and holds no config`,
             adversary: false,
             rejection: `${m.gwTemplates[t].flavor} gateways reject ${shape} routes from their own controller`,
           });
@@ -417,7 +470,7 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
       if (l >= 0) {
         const shape = m.gwTemplates[l].ownShape!;
         if (s.db !== shapeIdx(shape)) {
-          if (accepts(m, m.gwTemplates[l].flavor, shape)) out.push({ state: with_({ db: shapeIdx(shape) }), label: `the leader writes the routes as ${shape} into Postgres`, adversary: false });
+          if (accepts(m, m.gwTemplates[l].flavor, shape)) out.push({ state: with_({ db: shapeIdx(shape) }), label: () => `the leader writes the routes as ${shape} into Postgres`, adversary: false });
         }
       }
     } else {
@@ -431,11 +484,11 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
           if (s.db === shapeIdx(shape)) continue;
           const ok = found.filter((t) => accepts(m, m.gwTemplates[t].flavor, shape));
           const bad = found.filter((t) => !accepts(m, m.gwTemplates[t].flavor, shape));
-          if (ok.length) out.push({ state: with_({ db: shapeIdx(shape) }), label: `${name('ctl', tpl)} leader writes the routes as ${shape} into Postgres (through a ${m.gwTemplates[ok[0]].flavor} gateway)`, adversary: false });
+          if (ok.length) out.push({ state: with_({ db: shapeIdx(shape) }), label: () => `${name('ctl', tpl)} leader writes the routes as ${shape} into Postgres (through a ${m.gwTemplates[ok[0]].flavor} gateway)`, adversary: false });
           if (bad.length) {
             out.push({
               state: s,
-              label: `${name('ctl', tpl)} leader writes ${shape} routes through a ${m.gwTemplates[bad[0]].flavor} gateway: rejected (400)`,
+              label: () => `${name('ctl', tpl)} leader writes ${shape} routes through a ${m.gwTemplates[bad[0]].flavor} gateway: rejected (400)`,
               adversary: false,
               rejection: `${m.gwTemplates[bad[0]].flavor} gateways reject ${shape} routes`,
             });
@@ -462,7 +515,7 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
             rejected.push(`${n} ${g.flavor} pod(s) reject them (400)${refusalReason(m, g.flavor, shape)}${unconfigured ? `, ${unconfigured} of them with no config at all` : ', keeping their previous config'}`);
           }
         }
-        const label = `${name('ctl', tpl)} leader (detected ${flavorOfStatus(l % 4)}) pushes ${shape} routes${rejected.length ? `: ${rejected.join('; ')}` : ''}`;
+        const label = () => `${name('ctl', tpl)} leader (detected ${flavorOfStatus(l % 4)}) pushes ${shape} routes${rejected.length ? `: ${rejected.join('; ')}` : ''}`;
         if (changed || rejected.length) {
           out.push({
             state: changed ? with_({ gw }) : s,
@@ -485,14 +538,14 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
             const ctl = ctlAdd(cls, -1);
             ctl[t * 4] += 1;
             for (const branch of ctlRemovalBranches(with_({ ctl }), cls, n)) {
-              out.push({ state: branch.state, label: `adversary: a ${name('ctl', t)} pod (detected ${flavorOfStatus(st)}) is restarted${branch.note}`, adversary: true });
+              out.push({ state: branch.state, label: () => `adversary: a ${name('ctl', t)} pod (detected ${flavorOfStatus(st)}) is restarted${branch.note}`, adversary: true });
             }
           }
         }
       } else if (m.postgres && s.leader[0] >= 0) {
         const leader = s.leader.slice();
         leader[0] = -1;
-        out.push({ state: with_({ leader }), label: 'adversary: the leader controller restarts and loses the lease', adversary: true });
+        out.push({ state: with_({ leader }), label: () => 'adversary: the leader controller restarts and loses the lease', adversary: true });
       }
     }
     return out;
@@ -531,124 +584,149 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
   // The initial state: the installation as it runs today, settled.
   const initial = initialState(m);
 
-  // Breadth-first exploration with parent pointers for traces.
+  // Breadth-first exploration with parent pointers for traces. Every per-state record is a
+  // typed array, and a state itself is kept only as its packed key (decoded when visited):
+  // 10,000 gateway replicas make some 300,000 states.
+  const packed = stateKey === packedKeyOf;
   const ids = new Map<string, number>();
-  const states: State[] = [];
-  const parent: number[] = [];
-  const via: string[] = [];
-  /** moves[i]: the system moves of state i, each the list of its outcomes (state ids). */
-  const moves: number[][][] = [];
+  const keys: string[] = [];
+  const objects: State[] = [];
+  const parent = new IntList();
+  const stateAt = (i: number): State => (packed ? unpackKey(keys[i], G, C, initial.leader.length) : objects[i]);
+  const phaseAt = (i: number): number => (packed ? keys[i].charCodeAt(0) : objects[i].p);
+  const count = () => (packed ? keys.length : objects.length);
+  // The system's moves, flat: move k belongs to state moveOwner[k]; its distinct outcomes are
+  // outcomes[moveStart[k] .. moveStart[k + 1]).
+  const moveOwner = new IntList();
+  const moveStart = new IntList();
+  const outcomes = new IntList();
+  const terminal = new IntList();
   const warnings = judges.map(() => new Map<string, Violation>());
   const capacityViolations: { id: number; serving: number }[] = [];
-  const add = (st: State, from: number, label: string): number => {
+  const add = (st: State, from: number): number => {
     const k = stateKey(st);
     let id = ids.get(k);
     if (id === undefined) {
-      id = states.length;
-      if (id >= maxStates) throw new Error(`verifier: more than ${maxStates} states; reduce the replicas checked or raise maxStates`);
+      id = count();
+      if (id >= maxStates) throw new VerifierBudgetError(maxStates);
       ids.set(k, id);
-      states.push(st);
+      if (packed) keys.push(k);
+      else objects.push(st);
       parent.push(from);
-      via.push(label);
-      moves.push([]);
     }
     return id;
   };
-  add(initial, -1, 'start: the installation as it runs today');
-  const terminal: boolean[] = [];
+  add(initial, -1);
   // A deadlock (no system move left, not the goal) settles the verdict: stop there.
   let deadlock = -1;
-  for (let i = 0; i < states.length && deadlock < 0; i++) {
-    const s = states[i];
+  for (let i = 0; i < count() && deadlock < 0; i++) {
+    const s = stateAt(i);
     if (judged(s.p) && m.phases[s.p].zeroDowntime) {
       const n = serving(s);
       if (n < m.minServing) capacityViolations.push({ id: i, serving: n });
     }
     let systemMoves = 0;
+    const moves: number[][] = [];
     const choices = new Map<string, number[]>();
     for (const step of successors(s)) {
-      options.labels?.add(step.label);
+      options.labels?.add(step.label());
       if (step.rejection) {
         judges.forEach((j, g) => {
           if (j(s.p) && !warnings[g].has(step.rejection!)) {
-            warnings[g].set(step.rejection!, { invariant: 'acceptance', message: `${step.rejection} (transient unless the run gets stuck)`, trace: [...trace(i), step.label] });
+            warnings[g].set(step.rejection!, { invariant: 'acceptance', message: `${step.rejection} (transient unless the run gets stuck)`, trace: [...trace(i), step.label()] });
           }
         });
       }
       if (step.state === s) continue;
-      const j = add(step.state, i, step.label);
+      const j = add(step.state, i);
       if (step.adversary || j === i) continue;
       systemMoves++;
-      if (step.choice === undefined) moves[i].push([j]);
+      if (step.choice === undefined) moves.push([j]);
       else {
-        const outcomes = choices.get(step.choice);
-        if (outcomes) outcomes.push(j);
-        else {
-          const list = [j];
-          choices.set(step.choice, list);
-          moves[i].push(list);
+        const list = choices.get(step.choice);
+        if (list) {
+          if (!list.includes(j)) list.push(j);
+        } else {
+          const fresh = [j];
+          choices.set(step.choice, fresh);
+          moves.push(fresh);
         }
       }
     }
-    terminal[i] = systemMoves === 0;
-    if (stopAtDeadlock && terminal[i] && judged(s.p) && !isGoal(s)) deadlock = i;
+    for (const list of moves) {
+      moveOwner.push(i);
+      moveStart.push(outcomes.length);
+      for (const j of list) outcomes.push(j);
+    }
+    terminal.push(systemMoves === 0 ? 1 : 0);
+    if (stopAtDeadlock && systemMoves === 0 && judged(s.p) && !isGoal(s)) deadlock = i;
   }
+  moveStart.push(outcomes.length);
+  const states = count();
 
+  /**
+   * The labels of the steps that reached `id`: each found again among its parent's successors
+   * (the first step that leads there, as exploration met it), so no label is kept per state.
+   */
   function trace(id: number): string[] {
     const out: string[] = [];
-    for (let i = id; i >= 0; i = parent[i]) out.push(via[i]);
+    for (let i = id; parent.get(i) >= 0; i = parent.get(i)) {
+      const k = stateKey(stateAt(i));
+      const step = successors(stateAt(parent.get(i))).find((st) => stateKey(st.state) === k);
+      out.push(step ? step.label() : '(a step)');
+    }
+    out.push('start: the installation as it runs today');
     return out.reverse();
   }
 
   // Progress is a game: a state can finish when it is a goal, or when the system has a move all
   // of whose outcomes can finish (the adversary's restarts are never moves of the system).
-  const canFinish = new Uint8Array(states.length);
-  const waiting: Map<number, { state: number; left: number }[]> = new Map();
+  const canFinish = new Uint8Array(states);
+  const moveCount = moveOwner.length;
+  const left = new Int32Array(moveCount);
+  // The moves each state is an outcome of (compressed rows: byOutcome[rowStart[j] .. rowStart[j + 1])).
+  const rowStart = new Int32Array(states + 1);
+  for (let k = 0; k < moveCount; k++) {
+    left[k] = moveStart.get(k + 1) - moveStart.get(k);
+    for (let o = moveStart.get(k); o < moveStart.get(k + 1); o++) rowStart[outcomes.get(o) + 1]++;
+  }
+  for (let j = 0; j < states; j++) rowStart[j + 1] += rowStart[j];
+  const byOutcome = new Int32Array(outcomes.length);
+  const fill = rowStart.slice(0, states);
+  for (let k = 0; k < moveCount; k++) for (let o = moveStart.get(k); o < moveStart.get(k + 1); o++) byOutcome[fill[outcomes.get(o)]++] = k;
   const queue: number[] = [];
   const won = (i: number) => {
     if (canFinish[i]) return;
     canFinish[i] = 1;
     queue.push(i);
   };
-  moves.forEach((list, i) =>
-    list.forEach((outcomes) => {
-      const entry = { state: i, left: new Set(outcomes).size };
-      for (const j of new Set(outcomes)) {
-        const w = waiting.get(j);
-        if (w) w.push(entry);
-        else waiting.set(j, [entry]);
-      }
-    }),
-  );
-  states.forEach((s, i) => {
-    if (deadlock < 0 && isGoal(s)) won(i);
-  });
+  for (let i = 0; i < states; i++) if (deadlock < 0 && isGoal(stateAt(i))) won(i);
   while (queue.length) {
     const j = queue.pop()!;
-    for (const entry of waiting.get(j) ?? []) {
-      entry.left--;
-      if (entry.left === 0) won(entry.state);
+    for (let r = rowStart[j]; r < rowStart[j + 1]; r++) {
+      const k = byOutcome[r];
+      if (--left[k] === 0) won(moveOwner.get(k));
     }
   }
 
   return judges.map((judge, g) => {
     const violations: Violation[] = [];
-    const capacity = capacityViolations.find((c) => judge(states[c.id].p));
+    const capacity = capacityViolations.find((c) => judge(phaseAt(c.id)));
     if (capacity) {
       violations.push({
         invariant: 'capacity',
-        message: `only ${capacity.serving} gateways can serve behind the proxy Service during phase ${m.phases[states[capacity.id].p].id}; at least ${m.minServing} must (replicas ${m.replicas} - maxUnavailable ${m.maxUnavailable})`,
+        message: `only ${capacity.serving} gateways can serve behind the proxy Service during phase ${m.phases[phaseAt(capacity.id)].id}; at least ${m.minServing} must (replicas ${m.replicas} - maxUnavailable ${m.maxUnavailable})`,
         trace: trace(capacity.id),
       });
     }
     // Report a deadlock (no system move left) when there is one: its trace shows how it arises.
-    const isStuck = (i: number) => !canFinish[i] && judge(states[i].p);
-    let stuck = deadlock >= 0 && judge(states[deadlock].p) ? deadlock : states.findIndex((_, i) => isStuck(i) && terminal[i]);
-    if (stuck < 0) stuck = states.findIndex((_, i) => isStuck(i));
+    const isStuck = (i: number) => !canFinish[i] && judge(phaseAt(i));
+    let stuck = deadlock >= 0 && judge(phaseAt(deadlock)) ? deadlock : firstIndex(states, (i) => isStuck(i) && terminal.get(i) === 1);
+    if (stuck < 0) stuck = firstIndex(states, isStuck);
     if (stuck >= 0) {
-      const s = states[stuck];
+      const s = stateAt(stuck);
       // Everything rolled out but the controller or the configs are wrong: convergence; a rollout or gate stuck: progress.
-      const done = m.goals[s.p] !== 'none' && terminal[stuck] && allConverged(s);
+      const done = m.goals[s.p] !== 'none' && terminal.get(stuck) === 1 && allConverged(s);
       // Does a gateway that never got a config keep rejecting what its controller sends?
       const wedged = wedgedRejection(s);
       const stuckTrace = [...trace(stuck), ...(wedged ? [`${wedged}: stuck`] : [])];
@@ -661,7 +739,7 @@ export function exploreJudged(m: Model, options: ExploreOptions, judges: readonl
       });
       if (wedged) violations.push({ invariant: 'acceptance', message: `${wedged}, so it never becomes Ready`, trace: stuckTrace });
     }
-    return { safe: violations.length === 0, statesExplored: states.length, violations, warnings: [...warnings[g].values()] };
+    return { safe: violations.length === 0, statesExplored: states, violations, warnings: [...warnings[g].values()] };
   });
 
   function wedgedRejection(s: State): string | undefined {
