@@ -11,6 +11,7 @@ import { PlanRefusedError, UnsafePlanError } from './errors';
 import { formatPlan, formatRefusal, formatVerdict } from './render/terminal';
 import { planJson } from './render/planJson';
 import { InputError } from './spec/errors';
+import { readStdinBounded } from './spec/files';
 import { loadSpec } from './spec/load';
 import { SpecFlags, hasSpecFlags, printableSpec, specFromFlags } from './spec/flags';
 import { MAX_MANIFEST_BYTES } from './spec/source/manifests';
@@ -50,9 +51,7 @@ function withSpecFlags(cmd: Command): Command {
 
 /** Reads all of standard input, refusing more than a manifests file may hold. */
 function readStdin(): string {
-  const text = fs.readFileSync(0, 'utf8');
-  if (Buffer.byteLength(text) > MAX_MANIFEST_BYTES) throw new InputError({ path: '-f', message: `standard input holds more than ${MAX_MANIFEST_BYTES} bytes` });
-  return text;
+  return readStdinBounded('-f', MAX_MANIFEST_BYTES);
 }
 
 /** The spec of a command: a spec file, or the flags (never both). Prints it and returns undefined for --print-spec. */

@@ -3,13 +3,15 @@
  * check it, nothing is written outside --out, failures leave nothing behind and never remove
  * what another run wrote, inputs that are not files are refused, and YAML bombs are input errors.
  */
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { EXIT, run } from '../src/cli';
 import { OutputFiles } from '../src/render/files';
+import { literalForTpl } from '../src/render/helm';
 import { Staging, writeTree } from '../src/render/write';
+import { toYamlStream } from '../src/render/yaml';
 import { installationObjects, writeInstallation } from './installation';
 import { readTree, tempDir } from './helpers';
 
@@ -346,5 +348,28 @@ describe('every source value is held to the bounds of the spec', () => {
     expect(r.code).toBe(EXIT.ok);
     const base = fs.readdirSync(path.join(r.dir, 'out', 'hostile', 'kustomize', 'base'));
     expect(base.filter((f) => /^\d\d-clusterrole-system_kong\.yaml$/.test(f))).toHaveLength(1);
+  });
+});
+
+describe('Helm: text of ours never runs as a template', () => {
+  test('literalForTpl escapes every {{ so tpl renders it as written', () => {
+    expect(literalForTpl({ a: ['x {{ .Values.y }}', 3], 'k{{': null })).toEqual({ a: ['x {{ "{{" }} .Values.y }}', 3], 'k{{ "{{" }}': null });
+  });
+
+  test('the hook objects in every Helm values file carry no unescaped {{ (the chart renders extraObjects with tpl)', async () => {
+    const dir = tempDir();
+    const spec = path.join(dir, 'helm.yaml');
+    fs.writeFileSync(spec, toYamlStream([{ apiVersion: 'kong-flavor-migrator/v1alpha1', kind: 'RouterFlavorMigration', metadata: { name: 'helm' }, spec: { to: 'expressions', source: { helm: { chart: 'ingress', release: 'kong', namespace: 'kong', version: '0.24.0' } } } }]));
+    const r = await cli('synth', spec, '--out', path.join(dir, 'out'));
+    expect(r.code).toBe(EXIT.ok);
+    const values = Object.entries(readTree(path.join(dir, 'out', 'helm'))).filter(([f]) => f.includes('helm/') && f.endsWith('.yaml'));
+    expect(values.length).toBeGreaterThan(0);
+    for (const [, text] of values) expect(text.replace(/\{\{ "\{\{" \}\}/g, '')).not.toContain('{{');
+  });
+
+  test('-f - reads standard input up to the limit and refuses an endless stream (exit 2)', () => {
+    const r = spawnSync(process.execPath, [path.join(__dirname, '..', 'lib', 'kong-flavor.js'), 'plan', '--to', 'expressions', '-f', '-'], { input: Buffer.alloc(17 * 1024 * 1024, 0x61), encoding: 'utf8' });
+    expect(r.status).toBe(EXIT.input);
+    expect(r.stderr).toContain('-f: standard input holds more than 16777216 bytes, the limit');
   });
 });

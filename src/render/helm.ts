@@ -27,6 +27,18 @@ import { chartObjects } from './manifests';
 
 type Values = { [key: string]: unknown };
 
+/**
+ * A value whose strings `tpl` leaves as they are: the charts render each `extraObjects` item
+ * with `tpl (toYaml .)` (Kong/charts charts/kong/templates/extraManifests.yaml at e76b800), so a `{{` in
+ * our text would run as a template action. Each becomes `{{ "{{" }}`, which renders as `{{`.
+ */
+export function literalForTpl<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(/\{\{/g, '{{ "{{" }}') as T;
+  if (Array.isArray(value)) return value.map(literalForTpl) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [literalForTpl(k), literalForTpl(v)])) as T;
+  return value;
+}
+
 /** Sets a value at a path of keys (keys may contain dots, like annotation names). */
 function set(values: Values, keys: readonly string[], value: unknown): void {
   let cur = values;
@@ -210,7 +222,8 @@ export function addHelmFiles(out: OutputFiles, spec: ResolvedSpec, plan: Plan, a
           helmHook: 'post-upgrade',
         });
         // Helm replaces lists: the release's own extra objects go first, or the upgrade would delete them.
-        set(own, t.extraObjects, [...(t.release.extraObjects ?? []), ...chartObjects(chart)]);
+        // Our objects are escaped for `tpl`; the release's own are the user's templates and stay as written.
+        set(own, t.extraObjects, [...(t.release.extraObjects ?? []), ...chartObjects(chart).map(literalForTpl)]);
       }
       const doc = new YAML.Document(own, { version: '1.1' });
       doc.commentBefore = header.map((l) => ` ${l}`).join('\n');

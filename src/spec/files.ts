@@ -49,3 +49,33 @@ export function readInputFile(file: string, what: string, maxBytes = MAX_SPEC_BY
     if (fd !== undefined) fs.closeSync(fd);
   }
 }
+
+/**
+ * Reads standard input (`-f -`) up to `maxBytes`, refusing more without reading it all: an
+ * endless stream (`cat /dev/zero | kong-flavor plan -f -`) stops at the limit.
+ */
+export function readStdinBounded(what: string, maxBytes: number, fd = 0): string {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  const buffer = Buffer.alloc(64 * 1024);
+  for (;;) {
+    let n: number;
+    try {
+      n = fs.readSync(fd, buffer, 0, buffer.length, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') {
+        // A non-blocking pipe with nothing yet: wait a little, then read again.
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+        continue;
+      }
+      if (code === 'EOF') break;
+      throw inputError(what, `cannot read standard input: ${code ?? 'unreadable'}`);
+    }
+    if (n === 0) break;
+    length += n;
+    if (length > maxBytes) throw inputError(what, `standard input holds more than ${maxBytes} bytes, the limit`);
+    chunks.push(Buffer.from(buffer.subarray(0, n)));
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
