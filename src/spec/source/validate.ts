@@ -272,17 +272,26 @@ export function checkSourceFacts(facts: SourceFacts, field: string, objects: { g
     const obj = name === 'controller' ? objects.controller : name === 'namespace' ? undefined : objects.gateway;
     return obj ? `${field}: ${describeObject(obj)}` : `${field} (${name})`;
   };
+  /** The facts every Deployment has: its name, container, image, selector and replica count (the spec's bounds). */
+  const deployment = (
+    where: string,
+    what: 'gateway' | 'controller',
+    d: { deployment?: string; container?: string; image?: string; selector?: Record<string, string>; replicas?: number },
+    most: number,
+  ) => {
+    syntax(problems, where, 'Deployment name', d.deployment, dns1123Subdomain);
+    syntax(problems, where, 'container name', d.container, dns1123Label);
+    syntax(problems, where, 'image', d.image, imageReference);
+    labels(problems, where, 'selector', d.selector);
+    if (d.replicas !== undefined && !(Number.isInteger(d.replicas) && d.replicas >= 1 && d.replicas <= most)) {
+      problems.add(where, `replicas ${shown(d.replicas)}: the ${what} must run 1 to ${most} replicas (scale it up first if it runs none)`);
+    }
+  };
   syntax(problems, at('namespace'), 'namespace', facts.namespace, dns1123Label);
   const g = facts.gateway ?? {};
-  syntax(problems, at('gateway'), 'Deployment name', g.deployment, dns1123Subdomain);
-  syntax(problems, at('gateway'), 'container name', g.container, dns1123Label);
-  syntax(problems, at('gateway'), 'image', g.image, imageReference);
+  deployment(at('gateway'), 'gateway', g, 10000);
   syntax(problems, at('gateway'), 'admin Service name', g.adminService, dns1035Label);
   syntax(problems, at('gateway'), 'proxy Service name', g.proxyService, dns1035Label);
-  labels(problems, at('gateway'), 'selector', g.selector);
-  if (g.replicas !== undefined && !(Number.isInteger(g.replicas) && g.replicas >= 1 && g.replicas <= 10000)) {
-    problems.add(at('gateway'), `replicas ${shown(g.replicas)}: the gateway must run 1 to 10000 replicas (scale it up first if it runs none)`);
-  }
   if (g.adminPort !== undefined && !(Number.isInteger(g.adminPort) && g.adminPort >= 1 && g.adminPort <= 65535)) {
     problems.add(at('gateway'), `admin port ${shown(g.adminPort)} is not a port (1 to 65535)`);
   }
@@ -302,16 +311,10 @@ export function checkSourceFacts(facts: SourceFacts, field: string, objects: { g
   }
   const c = facts.controller;
   if (c) {
-    syntax(problems, at('controller'), 'Deployment name', c.deployment, dns1123Subdomain);
-    syntax(problems, at('controller'), 'container name', c.container, dns1123Label);
-    syntax(problems, at('controller'), 'image', c.image, imageReference);
+    deployment(at('controller'), 'controller', c, 100);
     syntax(problems, at('controller'), 'CONTROLLER_ELECTION_ID', c.electionId, dns1123Subdomain);
     syntax(problems, at('controller'), 'CONTROLLER_FEATURE_GATES', c.featureGates, featureGateList);
     syntax(problems, at('controller'), 'webhook Service name', c.webhookService, dns1035Label);
-    labels(problems, at('controller'), 'selector', c.selector);
-    if (c.replicas !== undefined && !(Number.isInteger(c.replicas) && c.replicas >= 1 && c.replicas <= 100)) {
-      problems.add(at('controller'), `replicas ${shown(c.replicas)}: the controller must run 1 to 100 replicas (scale it up first if it runs none)`);
-    }
   }
   problems.throwIfAny();
 }
