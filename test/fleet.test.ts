@@ -290,6 +290,44 @@ describe('fleet: bad input', () => {
   });
 });
 
+describe('fleet: installations read from their own manifests and chart values', () => {
+  test('sources are read relative to the fleet file, and each output equals synth of its own spec there', async () => {
+    const dir = tempDir();
+    fs.cpSync(path.join(ROOT, 'examples', 'manifests'), path.join(dir, 'manifests'), { recursive: true });
+    fs.cpSync(path.join(ROOT, 'examples', 'helm'), path.join(dir, 'helm'), { recursive: true });
+    const helm = YAML.parse(fs.readFileSync(path.join(ROOT, 'examples', 'from-helm-ingress.yaml'), 'utf8')).spec.source;
+    const doc = {
+      apiVersion: 'kong-flavor-migrator/v1alpha1',
+      kind: 'RouterFlavorMigrationFleet',
+      metadata: { name: 'sourced' },
+      spec: {
+        to: 'expressions',
+        installations: [
+          { name: 'from-manifests', cluster: 'c1', labels: { wave: 'canary' }, source: { manifests: 'manifests/kong.yaml' } },
+          { name: 'from-helm', cluster: 'c2', source: helm },
+        ],
+      },
+    };
+    const file = writeFleet(doc, dir);
+    const out = path.join(dir, 'dist');
+    const r = await cli('synth', file, '--out', out, '--quiet');
+    expect([r.code, r.err]).toEqual([EXIT.ok, '']);
+    const fleet = readFleetFile(file);
+    for (const inst of fleet.spec.installations!) {
+      const single = path.join(dir, `${inst.name}.yaml`);
+      fs.writeFileSync(single, YAML.stringify(installationDocument(fleet, inst)));
+      const alone = path.join(dir, 'alone');
+      expect((await cli('synth', single, '--out', alone, '--quiet', '--force')).code).toBe(EXIT.ok);
+      expect(readTree(path.join(out, inst.name))).toEqual(readTree(path.join(alone, inst.name)));
+    }
+    const s = JSON.parse(fs.readFileSync(path.join(out, 'sourced', 'fleet.json'), 'utf8'));
+    expect(s.installationList.map((i: Any) => [i.name, i.status])).toEqual([
+      ['from-manifests', 'planned'],
+      ['from-helm', 'planned'],
+    ]);
+  });
+});
+
 describe('fleet: policy and holds', () => {
   test('without a policy: canary (wave=canary, else the first), a quarter, the rest; a held installation is in no step', async () => {
     const doc = exampleDoc();

@@ -46,7 +46,7 @@ function baseName(p: Planned): string {
 function difference(group: Planned, main: Planned): string {
   if (!group.zeroDowntime && main.zeroDowntime) return `downtime needed (strategy ${group.strategy}): ${group.reasons[0] ?? ''}`.trim();
   if (group.strategy !== main.strategy) return `different strategy (${group.strategy}, not ${main.strategy}): ${group.reasons[0] ?? ''}`.trim();
-  return `other phases (${group.phases.map((p) => p.id).join(', ')})`;
+  return `other phases (${group.phases.map((p) => p.id).join(', ')}): ${group.reasons[0] ?? ''}`.trim();
 }
 
 /** Groups planned installations by phase sequence; lists the others. */

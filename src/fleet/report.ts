@@ -28,6 +28,9 @@ export const duration = (s: number | undefined): string => {
 };
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** cli-table3 borders without a line between rows. */
+const COMPACT = { chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' }, style: { head: [], border: [] } };
 const atOnce = (n: number) => (n === 0 ? 'by hand' : String(n));
 
 /** The fleet summary for the terminal (`kong-flavor plan <fleet>`). */
@@ -39,20 +42,18 @@ export function formatFleetSummary(s: FleetSummary): string {
     }`,
   );
   if (s.groups.length) {
-    const table = new Table({
-      head: ['group', 'installations', 'clusters', 'strategy', 'phases', 'zero downtime', 'extra pods at once (peak)'],
-      style: { head: [], border: [] },
-    });
+    const table = new Table({ head: ['group', 'installations', 'clusters', 'strategy', 'phases', 'zero downtime', 'extra pods at once (peak)'], style: { head: [], border: [] } });
     for (const g of s.groups) {
       table.push([g.name, g.installations, g.clusters, g.strategy, g.phases.map((p) => p.id).join('\n'), g.zeroDowntime ? 'yes' : pc.red('no'), g.peakExtraPods]);
     }
     lines.push('', table.toString());
+    if (s.groups.length > 1 && s.peakExtraPods > 0) lines.push(`Extra pods across the fleet if every group is promoted at the same time: up to ${s.peakExtraPods}.`);
   }
   for (const g of s.groups) {
     lines.push('', `${pc.bold(`group ${g.name}`)} (ApplicationSet ${g.applicationSet})${g.differs ? `: ${g.differs}` : ''}`);
     lines.push(`  steps: ${g.steps.map((st) => `${st.name} (${st.selects}: ${st.installations.length}, ${atOnce(st.atOnce)} at once)`).join(' -> ')}${g.held.length ? `; held: ${g.held.join(', ')}` : ''}`);
     if (g.downtimeWindowSeconds !== undefined) lines.push(pc.red(`  downtime: each installation's gateways may be down for up to ${duration(g.downtimeWindowSeconds)}`));
-    const table = new Table({ head: ['phase', 'step', 'installations', 'at once', 'estimated', 'extra pods at once'], style: { head: [], border: [] } });
+    const table = new Table({ head: ['phase', 'step', 'installations', 'at once', 'estimated', 'extra pods at once'], ...COMPACT });
     for (const p of g.promotion) {
       p.steps.forEach((st, i) => table.push([i === 0 ? p.phase : '', st.step, st.installations, atOnce(st.atOnce), duration(st.estimatedSeconds), st.extraPods]));
       table.push(['', pc.dim('phase total'), '', '', duration(p.estimatedSeconds), '']);
@@ -145,6 +146,7 @@ export function fleetMarkdown(s: FleetSummary): string {
     '|---|---|---|---|---|---|---|',
     ...s.groups.map((g) => `| ${g.name} | ${g.installations} | ${g.clusters} | ${g.strategy} | ${g.phases.map((p) => p.id).join(', ')} | ${g.zeroDowntime ? 'yes' : '**no**'} | ${g.peakExtraPods} |`),
     '',
+    ...(s.groups.length > 1 && s.peakExtraPods > 0 ? [`Extra pods across the fleet if every group is promoted at the same time: up to ${s.peakExtraPods} (promote one group at a time to need only the largest group's).`, ''] : []),
   ];
   if (s.nothingToDo.length) lines.push(`Already on ${s.to}, nothing to do: ${s.nothingToDo.join(', ')}.`, '');
   if (s.refused.length) {
