@@ -346,6 +346,16 @@ describe('fleet: policy and holds', () => {
     expect(g.held).toEqual(['kong-extra-0']);
     const line = s.installationList.find((i: Any) => i.name === 'kong-extra-0');
     expect(line.step).toBe('hold');
+    // A group whose installations are all held has no step: Argo CD refuses RollingSync without steps.
+    const allHeld = exampleDoc();
+    allHeld.spec.installations = allHeld.spec.installations.slice(0, 2).map((i: Any) => ({ ...i, hold: true }));
+    const heldDir = path.dirname(writeFleet(allHeld));
+    const r = await cli('synth', path.join(heldDir, 'fleet.yaml'), '--out', path.join(heldDir, 'dist'), '--quiet');
+    expect(r.code).toBe(EXIT.ok);
+    const set = YAML.parse(fs.readFileSync(path.join(heldDir, 'dist', 'kong-fleet', 'applicationsets', 'rolling-2-gateways-to-expressions', '01-gateways-to-expressions.yaml'), 'utf8'));
+    expect(set.spec.strategy).toEqual({ type: 'AllAtOnce' });
+    expect(set.spec.generators[0].list.elements.map((e: Any) => e.step)).toEqual(['hold', 'hold']);
+    expect(validAppSet(set)).toEqual([]);
     const unlabelled = exampleDoc();
     delete unlabelled.spec.policies;
     unlabelled.spec.installations = unlabelled.spec.installations.slice(1, 3);

@@ -124,12 +124,16 @@ export function phaseApplicationSetManifest(props: PhaseApplicationSetProps): Ku
       goTemplate: true,
       goTemplateOptions: ['missingkey=error'],
       generators: [{ list: { elements: group.installations.map((o) => element(props, o, stepOf.get(o.name)!)) } }],
-      strategy: {
-        type: 'RollingSync',
-        rollingSync: {
-          steps: rollout.steps.map((s) => ({ matchExpressions: [{ key: STEP_LABEL, operator: 'In', values: [s.name] }], maxUpdate: s.maxUpdate })),
-        },
-      },
+      // Every installation held: no step to run (RollingSync refuses empty steps); the
+      // Applications are only kept up to date, never synced (the template has no automated sync).
+      strategy: rollout.steps.length
+        ? {
+            type: 'RollingSync',
+            rollingSync: {
+              steps: rollout.steps.map((s) => ({ matchExpressions: [{ key: STEP_LABEL, operator: 'In', values: [s.name] }], maxUpdate: s.maxUpdate })),
+            },
+          }
+        : { type: 'AllAtOnce' },
       // Deleting the ApplicationSet (or an Application) must never delete Kong: no
       // resources-finalizer on the Applications (Application-Deletion.md, argoproj/argo-cd).
       syncPolicy: { preserveResourcesOnDeletion: true },
