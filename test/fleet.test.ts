@@ -282,6 +282,12 @@ describe('fleet: bad input', () => {
     const place = exampleDoc();
     place.spec.installations[1].cluster = 'dev-eu-1';
     expect((await cli('plan', writeFleet(place))).err).toContain('kong-prod-eu and kong-dev-eu are both in cluster dev-eu-1, namespace kong');
+    const folder = exampleDoc();
+    folder.spec.installations[2].overrides.output = { argocd: { path: 'dist/kong-prod-eu' } };
+    expect((await cli('plan', writeFleet(folder))).err).toContain('kong-prod-us and kong-prod-eu have the same spec.output.argocd.path (dist/kong-prod-eu)');
+    const shared = exampleDoc();
+    shared.spec.output.argocd.path = 'deploy/kong';
+    expect((await cli('plan', writeFleet(shared))).err).toContain("spec.output.argocd.path: each installation's folder is its own");
     const steps = exampleDoc();
     steps.spec.policies.rollout.steps = [{ name: 'canary', matchLabels: { wave: 'canary' } }];
     const r = await cli('plan', writeFleet(steps));

@@ -49,6 +49,7 @@ function checkFleet(input: FleetInput, outcomes: readonly InstallationOutcome[])
   const problems: InputProblem[] = [];
   const byName = new Map<string, InstallationOutcome>();
   const byPlace = new Map<string, InstallationOutcome>();
+  const byFolder = new Map<string, InstallationOutcome>();
   for (const o of outcomes) {
     const same = byName.get(o.name);
     if (same) problems.push({ path: o.origin, message: `the installation name "${o.name}" is also used by ${same.origin}; names must be unique` });
@@ -58,6 +59,10 @@ function checkFleet(input: FleetInput, outcomes: readonly InstallationOutcome[])
     const there = byPlace.get(place);
     if (there) problems.push({ path: o.origin, message: `${o.name} and ${there.name} are both in cluster ${o.cluster}, namespace ${o.namespace}; a fleet holds one Kong installation per namespace of a cluster` });
     byPlace.set(place, o);
+    const folder = `${o.argocd.repoURL}\u0000${o.argocd.targetRevision}\u0000${o.argocd.path}`;
+    const sameFolder = byFolder.get(folder);
+    if (sameFolder) problems.push({ path: o.origin, message: `${o.name} and ${sameFolder.name} have the same spec.output.argocd.path (${o.argocd.path}); each installation needs its own folder` });
+    byFolder.set(folder, o);
     if (o.to !== outcomes[0].to) problems.push({ path: o.origin, message: `spec.to is ${o.to} but ${outcomes[0].name} migrates to ${outcomes[0].to}; a fleet has one target flavor` });
   }
   if (problems.length) throw new InputError(problems);

@@ -107,6 +107,12 @@ export function readFleetFile(file: string): FleetSpecInput {
   if (fleet.spec.output?.argocd?.cluster !== undefined) {
     problems.push({ path: `${file}: spec.output.argocd.cluster`, message: "each installation's cluster is its own: set spec.installations[].cluster" });
   }
+  if (fleet.spec.output?.argocd?.path !== undefined) {
+    problems.push({
+      path: `${file}: spec.output.argocd.path`,
+      message: "each installation's folder is its own (default dist/<name>): set spec.installations[].overrides.output.argocd.path where it differs",
+    });
+  }
   (fleet.spec.installations ?? []).forEach((inst, i) => {
     if (inst.overrides?.output?.argocd?.cluster !== undefined) {
       problems.push({ path: `${file}: spec.installations[${i}].overrides.output.argocd.cluster`, message: `set spec.installations[${i}].cluster instead` });
