@@ -11,7 +11,7 @@
  * 3. A fleet spec of 1000 installations in 100 clusters: `plan` and `synth` (target: < 10 s, < 1 GiB).
  * 4. The verifier at 3/10/100/1000 replicas (scripts/bench-verify.js).
  *
- * Usage: node scripts/bench.js [--runs N] [--quick]   (--quick skips the ts-node baseline)
+ * Usage: node scripts/bench.js [--runs N] [--quick] [--only one|fleet|fleet-spec|verify]   (--quick skips the ts-node baseline)
  */
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -25,6 +25,9 @@ const EXAMPLE = path.join(ROOT, 'examples', 'dbless-to-expressions.yaml');
 const args = process.argv.slice(2);
 const RUNS = Number(args[args.indexOf('--runs') + 1]) || 5;
 const QUICK = args.includes('--quick');
+/** `--only one|fleet|fleet-spec|verify`: run one section (the example's output feeds nothing else). */
+const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const runs = (section) => ONLY === undefined || ONLY === section;
 
 /** Runs a command under python's resource module: wall seconds and the peak RSS of its biggest process. */
 function measure(cmd, cmdArgs, options = {}) {
@@ -74,133 +77,141 @@ if (!fs.existsSync(CLI)) {
 console.log(`kong-flavor-migrator benchmark (${os.cpus().length} cores, node ${process.version}, median of ${RUNS} runs)\n`);
 
 // 1. One migration.
-const out = tmp('one', RAM_DIR ?? BENCH_DIR);
-const ours = repeat(RUNS, () => measure(process.execPath, [CLI, 'synth', EXAMPLE, '--out', out, '--force', '--quiet']));
-console.log(`one migration (${path.relative(ROOT, EXAMPLE)})`);
-console.log(`  kong-flavor synth                         ${fmt(ours)}`);
-const overlays = fs.readdirSync(path.join(out, 'prod-kong', 'kustomize', 'overlays')).map((o) => path.join(out, 'prod-kong', 'kustomize', 'overlays', o));
-const kustomize = repeat(RUNS, () => {
-  const each = overlays.map((o) => measure('kubectl', ['kustomize', o]));
-  return { wall: each.reduce((s, r) => s + r.wall, 0), rssMiB: Math.max(...each.map((r) => r.rssMiB)) };
-});
-console.log(`  (b) kubectl kustomize, ${overlays.length} overlays            ${fmt(kustomize)}   ratio ${(kustomize.wall / ours.wall).toFixed(1)}x`);
-if (!QUICK) {
-  const viaTsNode = tmp('tsnode', RAM_DIR ?? BENCH_DIR);
-  const cdk8s = repeat(Math.min(RUNS, 3), () =>
-    measure(path.join(ROOT, 'node_modules', '.bin', 'cdk8s'), ['synth', '--app', 'npx ts-node src/main.ts', '--output', viaTsNode], { env: { KONG_FLAVOR_SPEC: EXAMPLE } }),
-  );
-  console.log(`  (a) cdk8s synth, app through ts-node      ${fmt(cdk8s)}   ratio ${(cdk8s.wall / ours.wall).toFixed(1)}x`);
+if (runs('one')) {
+  const out = tmp('one', RAM_DIR ?? BENCH_DIR);
+  const ours = repeat(RUNS, () => measure(process.execPath, [CLI, 'synth', EXAMPLE, '--out', out, '--force', '--quiet']));
+  console.log(`one migration (${path.relative(ROOT, EXAMPLE)})`);
+  console.log(`  kong-flavor synth                         ${fmt(ours)}`);
+  const overlays = fs.readdirSync(path.join(out, 'prod-kong', 'kustomize', 'overlays')).map((o) => path.join(out, 'prod-kong', 'kustomize', 'overlays', o));
+  const kustomize = repeat(RUNS, () => {
+    const each = overlays.map((o) => measure('kubectl', ['kustomize', o]));
+    return { wall: each.reduce((s, r) => s + r.wall, 0), rssMiB: Math.max(...each.map((r) => r.rssMiB)) };
+  });
+  console.log(`  (b) kubectl kustomize, ${overlays.length} overlays            ${fmt(kustomize)}   ratio ${(kustomize.wall / ours.wall).toFixed(1)}x`);
+  if (!QUICK) {
+    const viaTsNode = tmp('tsnode', RAM_DIR ?? BENCH_DIR);
+    const cdk8s = repeat(Math.min(RUNS, 3), () =>
+      measure(path.join(ROOT, 'node_modules', '.bin', 'cdk8s'), ['synth', '--app', 'npx ts-node src/main.ts', '--output', viaTsNode], { env: { KONG_FLAVOR_SPEC: EXAMPLE } }),
+    );
+    console.log(`  (a) cdk8s synth, app through ts-node      ${fmt(cdk8s)}   ratio ${(cdk8s.wall / ours.wall).toFixed(1)}x`);
+  }
 }
 
 // 2. A fleet of specs in one process.
-console.log('\nfleet: one `kong-flavor synth <folder>` process');
-// Specs that read a source refer to files beside them: the fleet copies only self-contained ones.
-const examples = fs
-  .readdirSync(path.join(ROOT, 'examples'))
-  .filter((f) => f.endsWith('.yaml') && !fs.readFileSync(path.join(ROOT, 'examples', f), 'utf8').includes('source:'))
-  .map((f) => YAML.parse(fs.readFileSync(path.join(ROOT, 'examples', f), 'utf8')));
+if (runs('fleet')) {
+  console.log('\nfleet: one `kong-flavor synth <folder>` process');
+  // Specs that read a source refer to files beside them: the fleet copies only self-contained ones.
+  const examples = fs
+    .readdirSync(path.join(ROOT, 'examples'))
+    .filter((f) => f.endsWith('.yaml') && !fs.readFileSync(path.join(ROOT, 'examples', f), 'utf8').includes('source:'))
+    .map((f) => YAML.parse(fs.readFileSync(path.join(ROOT, 'examples', f), 'utf8')));
 
-/** Writes `n` specs made by `vary(example, i)` into a new folder. */
-function fleet(label, n, vary) {
-  const dir = tmp(`${label}-${n}`);
-  for (let i = 0; i < n; i++) {
-    const doc = structuredClone(examples[i % examples.length]);
-    doc.metadata.name = `fleet-${i}`;
-    vary(doc, i);
-    fs.writeFileSync(path.join(dir, `spec-${String(i).padStart(4, '0')}.yaml`), YAML.stringify(doc));
+  /** Writes `n` specs made by `vary(example, i)` into a new folder. */
+  function fleet(label, n, vary) {
+    const dir = tmp(`${label}-${n}`);
+    for (let i = 0; i < n; i++) {
+      const doc = structuredClone(examples[i % examples.length]);
+      doc.metadata.name = `fleet-${i}`;
+      vary(doc, i);
+      fs.writeFileSync(path.join(dir, `spec-${String(i).padStart(4, '0')}.yaml`), YAML.stringify(doc));
+    }
+    return dir;
   }
-  return dir;
-}
 
-function synthFleetOf(dir, n, runs, under = RAM_DIR ?? BENCH_DIR) {
-  const target = tmp(`${path.basename(dir)}-out`, under);
-  return repeat(runs, () => {
-    fs.rmSync(target, { recursive: true, force: true });
-    const r = measure(process.execPath, [CLI, 'synth', dir, '--out', target, '--quiet']);
-    fs.rmSync(target, { recursive: true, force: true });
-    return r;
+  function synthFleetOf(dir, n, runs, under = RAM_DIR ?? BENCH_DIR) {
+    const target = tmp(`${path.basename(dir)}-out`, under);
+    return repeat(runs, () => {
+      fs.rmSync(target, { recursive: true, force: true });
+      const r = measure(process.execPath, [CLI, 'synth', dir, '--out', target, '--quiet']);
+      fs.rmSync(target, { recursive: true, force: true });
+      return r;
+    });
+  }
+
+  const perSpec = (r, n) => `${((r.wall / n) * 1000).toFixed(1)} ms per spec`;
+  console.log(`  output to ${RAM_DIR ? 'a RAM-backed folder (/dev/shm)' : 'the project folder (.bench/)'}`);
+  console.log(`  copies of the ${examples.length} self-contained examples, renamed (a repo of installs set up alike)`);
+  let previous;
+  for (const n of [10, 100, 1000]) {
+    const r = synthFleetOf(fleet('copies', n, () => {}), n, n === 1000 ? 3 : 5);
+    // The cost of each spec past the previous size: start-up paid once, growth linear.
+    const marginal = previous ? `, each of the ${n - previous.n} more ${(((r.wall - previous.r.wall) / (n - previous.n)) * 1000).toFixed(1)} ms` : '';
+    console.log(`  ${String(n).padStart(4)} specs   ${fmt(r)}   ${perSpec(r, n)}${marginal}`);
+    previous = { n, r };
+  }
+  // Worst case for the verifier's memory of verdicts: every spec its own Deployment names and a
+  // replica count from 2 to 10, so no two specs compile to the same model.
+  const distinct = fleet('distinct', 1000, (doc, i) => {
+    doc.spec.gateway = { ...(doc.spec.gateway ?? {}), deployment: `gw-${i}`, replicas: 2 + (i % 9) };
   });
-}
-
-const perSpec = (r, n) => `${((r.wall / n) * 1000).toFixed(1)} ms per spec`;
-console.log(`  output to ${RAM_DIR ? 'a RAM-backed folder (/dev/shm)' : 'the project folder (.bench/)'}`);
-console.log(`  copies of the ${examples.length} self-contained examples, renamed (a repo of installs set up alike)`);
-let previous;
-for (const n of [10, 100, 1000]) {
-  const r = synthFleetOf(fleet('copies', n, () => {}), n, n === 1000 ? 3 : 5);
-  // The cost of each spec past the previous size: start-up paid once, growth linear.
-  const marginal = previous ? `, each of the ${n - previous.n} more ${(((r.wall - previous.r.wall) / (n - previous.n)) * 1000).toFixed(1)} ms` : '';
-  console.log(`  ${String(n).padStart(4)} specs   ${fmt(r)}   ${perSpec(r, n)}${marginal}`);
-  previous = { n, r };
-}
-// Worst case for the verifier's memory of verdicts: every spec its own Deployment names and a
-// replica count from 2 to 10, so no two specs compile to the same model.
-const distinct = fleet('distinct', 1000, (doc, i) => {
-  doc.spec.gateway = { ...(doc.spec.gateway ?? {}), deployment: `gw-${i}`, replicas: 2 + (i % 9) };
-});
-const d = synthFleetOf(distinct, 1000, 3);
-console.log(`  1000 distinct installations (own names, 2-10 replicas: every plan explored)   ${fmt(d)}   ${perSpec(d, 1000)}`);
-if (RAM_DIR) {
-  const disk = synthFleetOf(distinct, 1000, 1, BENCH_DIR);
-  console.log(`  the same, output to the project's disk: ${fmt(disk)} (CPU: user ${disk.user.toFixed(1)} s, kernel ${disk.sys.toFixed(1)} s)`);
+  const d = synthFleetOf(distinct, 1000, 3);
+  console.log(`  1000 distinct installations (own names, 2-10 replicas: every plan explored)   ${fmt(d)}   ${perSpec(d, 1000)}`);
+  if (RAM_DIR) {
+    const disk = synthFleetOf(distinct, 1000, 1, BENCH_DIR);
+    console.log(`  the same, output to the project's disk: ${fmt(disk)} (CPU: user ${disk.user.toFixed(1)} s, kernel ${disk.sys.toFixed(1)} s)`);
+  }
 }
 
 // 3. A fleet spec: one RouterFlavorMigrationFleet, planned, verified and written with its ApplicationSets.
-console.log('\nfleet spec: 1000 installations in 100 clusters (10 namespaces each), one `kong-flavor` process (target: < 10 s, < 1 GiB)');
-/**
- * 1000 installations of one fleet file: mostly DB-less rolling, every 10th on Kong 3.6
- * (blue-green), every 7th on Postgres (controller freeze), every 50th Postgres on Kong 3.6
- * (refused); 2 to 10 gateway replicas. With `distinct`, each has its own Deployment names too,
- * so no two compile to the same model and the verifier explores every plan.
- */
-function fleetSpec(distinct) {
-  const installations = Array.from({ length: 1000 }, (_, i) => {
-    const gateway = { replicas: 2 + (i % 9), ...(i % 10 === 3 || i % 50 === 7 ? { image: 'kong:3.6' } : {}), ...(distinct ? { deployment: `gw-${i}` } : {}) };
-    return {
-      name: `kong-${String(i).padStart(4, '0')}`,
-      cluster: `cluster-${String(Math.floor(i / 10)).padStart(3, '0')}`,
-      labels: { env: i < 100 ? 'staging' : 'prod', region: ['eu', 'us', 'ap'][i % 3], ...(i % 100 === 0 ? { wave: 'canary' } : {}) },
-      overrides: { namespace: `kong-${i % 10}`, gateway, ...(i % 7 === 0 || i % 50 === 7 ? { database: 'postgres' } : {}) },
+if (runs('fleet-spec')) {
+  console.log('\nfleet spec: 1000 installations in 100 clusters (10 namespaces each), one `kong-flavor` process (target: < 10 s, < 1 GiB)');
+  /**
+   * 1000 installations of one fleet file: mostly DB-less rolling, every 10th on Kong 3.6
+   * (blue-green), every 7th on Postgres (controller freeze), every 50th Postgres on Kong 3.6
+   * (refused); 2 to 10 gateway replicas. With `distinct`, each has its own Deployment names too,
+   * so no two compile to the same model and the verifier explores every plan.
+   */
+  function fleetSpec(distinct) {
+    const installations = Array.from({ length: 1000 }, (_, i) => {
+      const gateway = { replicas: 2 + (i % 9), ...(i % 10 === 3 || i % 50 === 7 ? { image: 'kong:3.6' } : {}), ...(distinct ? { deployment: `gw-${i}` } : {}) };
+      return {
+        name: `kong-${String(i).padStart(4, '0')}`,
+        cluster: `cluster-${String(Math.floor(i / 10)).padStart(3, '0')}`,
+        labels: { env: i < 100 ? 'staging' : 'prod', region: ['eu', 'us', 'ap'][i % 3], ...(i % 100 === 0 ? { wave: 'canary' } : {}) },
+        overrides: { namespace: `kong-${i % 10}`, gateway, ...(i % 7 === 0 || i % 50 === 7 ? { database: 'postgres' } : {}) },
+      };
+    });
+    const doc = {
+      apiVersion: 'kong-flavor-migrator/v1alpha1',
+      kind: 'RouterFlavorMigrationFleet',
+      metadata: { name: distinct ? 'bench-fleet-distinct' : 'bench-fleet' },
+      spec: {
+        from: 'traditional_compatible',
+        to: 'expressions',
+        gateway: { image: 'kong:3.9', maxSurge: 1, maxUnavailable: 0 },
+        controller: { image: 'kong/kubernetes-ingress-controller:3.4' },
+        installations,
+      },
     };
-  });
-  const doc = {
-    apiVersion: 'kong-flavor-migrator/v1alpha1',
-    kind: 'RouterFlavorMigrationFleet',
-    metadata: { name: distinct ? 'bench-fleet-distinct' : 'bench-fleet' },
-    spec: {
-      from: 'traditional_compatible',
-      to: 'expressions',
-      gateway: { image: 'kong:3.9', maxSurge: 1, maxUnavailable: 0 },
-      controller: { image: 'kong/kubernetes-ingress-controller:3.4' },
-      installations,
-    },
-  };
-  const dir = tmp(distinct ? 'fleet-spec-distinct' : 'fleet-spec');
-  const file = path.join(dir, 'fleet.yaml');
-  fs.writeFileSync(file, YAML.stringify(doc));
-  return file;
-}
-for (const distinct of [false, true]) {
-  const file = fleetSpec(distinct);
-  const plan = repeat(3, () => measure(process.execPath, [CLI, 'plan', file, '--json'], { okCodes: [0, 3] }));
-  const target = tmp('fleet-spec-out', RAM_DIR ?? BENCH_DIR);
-  const synth = repeat(3, () => {
-    fs.rmSync(target, { recursive: true, force: true });
-    const r = measure(process.execPath, [CLI, 'synth', file, '--out', target, '--quiet']);
-    fs.rmSync(target, { recursive: true, force: true });
-    return r;
-  });
-  const what = distinct ? 'distinct (own Deployment names: every plan explored)' : 'set up alike (replicas 2-10, 4 kinds of plan)';
-  const verdict = (r) => (r.wall < 10 && r.rssMiB < 1024 ? 'within target' : 'OVER TARGET');
-  console.log(`  ${what}`);
-  console.log(`    plan --json (plan + verify all, summary)   ${fmt(plan)}   ${verdict(plan)}`);
-  console.log(`    synth (all files + ApplicationSets)        ${fmt(synth)}   ${verdict(synth)}`);
+    const dir = tmp(distinct ? 'fleet-spec-distinct' : 'fleet-spec');
+    const file = path.join(dir, 'fleet.yaml');
+    fs.writeFileSync(file, YAML.stringify(doc));
+    return file;
+  }
+  for (const distinct of [false, true]) {
+    const file = fleetSpec(distinct);
+    const plan = repeat(3, () => measure(process.execPath, [CLI, 'plan', file, '--json'], { okCodes: [0, 3] }));
+    const target = tmp('fleet-spec-out', RAM_DIR ?? BENCH_DIR);
+    const synth = repeat(3, () => {
+      fs.rmSync(target, { recursive: true, force: true });
+      const r = measure(process.execPath, [CLI, 'synth', file, '--out', target, '--quiet']);
+      fs.rmSync(target, { recursive: true, force: true });
+      return r;
+    });
+    const what = distinct ? 'distinct (own Deployment names: every plan explored)' : 'set up alike (replicas 2-10, 4 kinds of plan)';
+    const verdict = (r) => (r.wall < 10 && r.rssMiB < 1024 ? 'within target' : 'OVER TARGET');
+    console.log(`  ${what}`);
+    console.log(`    plan --json (plan + verify all, summary)   ${fmt(plan)}   ${verdict(plan)}`);
+    console.log(`    synth (all files + ApplicationSets)        ${fmt(synth)}   ${verdict(synth)}`);
+  }
 }
 
 // 4. The verifier.
-const verifyBench = path.join(__dirname, 'bench-verify.js');
-if (fs.existsSync(verifyBench)) {
-  console.log('');
-  const r = spawnSync(process.execPath, ['--expose-gc', verifyBench], { stdio: 'inherit', cwd: ROOT });
-  if (r.status !== 0) process.exit(r.status ?? 1);
+if (runs('verify')) {
+  const verifyBench = path.join(__dirname, 'bench-verify.js');
+  if (fs.existsSync(verifyBench)) {
+    console.log('');
+    const r = spawnSync(process.execPath, ['--expose-gc', verifyBench], { stdio: 'inherit', cwd: ROOT });
+    if (r.status !== 0) process.exit(r.status ?? 1);
+  }
 }

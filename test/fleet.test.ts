@@ -45,7 +45,7 @@ function generate(appSet: Any, element: Any): Any {
   return { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', ...app };
 }
 
-describe('fleet: the example (DB-less rolling, blue-green, Postgres freeze, one refused)', () => {
+describe('fleet: the example (DB-less rolling, blue-green, Postgres freeze, sidecar Postgres maintenance, one refused)', () => {
   const out = path.join(tempDir(), 'dist');
   let synth: { code: number; out: string; err: string };
   let tree: Record<string, string>;
@@ -60,9 +60,9 @@ describe('fleet: the example (DB-less rolling, blue-green, Postgres freeze, one 
     const r = await cli('plan', EXAMPLE, '--json');
     expect(r.code).toBe(EXIT.noPlan);
     const s = JSON.parse(r.out);
-    expect(s).toMatchObject({ fleet: 'kong-fleet', to: 'expressions', installations: 6, clusters: 6 });
+    expect(s).toMatchObject({ fleet: 'kong-fleet', to: 'expressions', installations: 7, clusters: 7 });
     const groups = Object.fromEntries(s.groups.map((g: Any) => [g.name, g]));
-    expect(Object.keys(groups)).toEqual(['rolling-2-gateways-to-expressions', 'blue-green-4-green-stack-up', 'rolling-3-freeze-controller']);
+    expect(Object.keys(groups)).toEqual(['rolling-2-gateways-to-expressions', 'blue-green-4-green-stack-up', 'maintenance-3-stop-gateways', 'rolling-3-freeze-controller']);
     expect(groups['rolling-2-gateways-to-expressions']).toMatchObject({
       strategy: 'rolling',
       zeroDowntime: true,
@@ -70,6 +70,13 @@ describe('fleet: the example (DB-less rolling, blue-green, Postgres freeze, one 
       phases: [{ id: '01-gateways-to-expressions' }, { id: '02-restart-controller' }],
     });
     expect(groups['blue-green-4-green-stack-up']).toMatchObject({ strategy: 'blue-green', installations: 1, differs: expect.stringContaining('different strategy (blue-green, not rolling)') });
+    expect(groups['maintenance-3-stop-gateways']).toMatchObject({
+      strategy: 'maintenance',
+      zeroDowntime: false,
+      installations: 1,
+      downtimeWindowSeconds: expect.any(Number),
+      differs: expect.stringContaining('downtime needed (strategy maintenance)'),
+    });
     expect(groups['rolling-3-freeze-controller'].phases.map((p: Any) => p.id)).toEqual(['01-freeze-controller', '02-gateways-to-expressions', '03-restart-controller']);
     expect(s.refused).toEqual([expect.objectContaining({ name: 'kong-db-legacy', status: 'refused', reasons: expect.arrayContaining([expect.stringContaining('upgrade Kong to >= 3.7')]) })]);
     const byName = Object.fromEntries(s.installationList.map((i: Any) => [i.name, i]));
@@ -103,13 +110,17 @@ describe('fleet: the example (DB-less rolling, blue-green, Postgres freeze, one 
     expect(synth.code).toBe(EXIT.ok);
     expect(synth.err).toContain('kong-db-legacy');
     const top = [...new Set(Object.keys(tree).map((p) => p.split('/')[0]))].sort();
-    expect(top).toEqual(['kong-db-us', 'kong-dev-eu', 'kong-fleet', 'kong-legacy-eu', 'kong-prod-eu', 'kong-prod-us']);
+    expect(top).toEqual(['kong-db-us', 'kong-dev-eu', 'kong-fleet', 'kong-legacy-eu', 'kong-prod-eu', 'kong-prod-us', 'kong-sidecar-db']);
     expect(Object.keys(tree).filter((p) => p.startsWith('kong-fleet/applicationsets/')).sort()).toEqual([
       'kong-fleet/applicationsets/blue-green-4-green-stack-up/00-base.yaml',
       'kong-fleet/applicationsets/blue-green-4-green-stack-up/01-green-stack-up.yaml',
       'kong-fleet/applicationsets/blue-green-4-green-stack-up/02-cutover.yaml',
       'kong-fleet/applicationsets/blue-green-4-green-stack-up/03-retire-blue.yaml',
       'kong-fleet/applicationsets/blue-green-4-green-stack-up/04-remove-blue.yaml',
+      'kong-fleet/applicationsets/maintenance-3-stop-gateways/00-base.yaml',
+      'kong-fleet/applicationsets/maintenance-3-stop-gateways/01-stop-gateways.yaml',
+      'kong-fleet/applicationsets/maintenance-3-stop-gateways/02-set-flavor-expressions.yaml',
+      'kong-fleet/applicationsets/maintenance-3-stop-gateways/03-start.yaml',
       'kong-fleet/applicationsets/rolling-2-gateways-to-expressions/00-base.yaml',
       'kong-fleet/applicationsets/rolling-2-gateways-to-expressions/01-gateways-to-expressions.yaml',
       'kong-fleet/applicationsets/rolling-2-gateways-to-expressions/02-restart-controller.yaml',
@@ -123,7 +134,7 @@ describe('fleet: the example (DB-less rolling, blue-green, Postgres freeze, one 
     expect(md).toContain('```mermaid');
     expect(md).toContain('argocd appset get kong-flavor-kong-fleet-rolling-2-gateways-to-expressions');
     expect(md).toContain('argocd app terminate-op');
-    expect(JSON.parse(tree['kong-fleet/fleet.json']).groups).toHaveLength(3);
+    expect(JSON.parse(tree['kong-fleet/fleet.json']).groups).toHaveLength(4);
   });
 
   test('every ApplicationSet is valid against the ApplicationSet CRD schema (committed copy)', () => {
@@ -448,7 +459,7 @@ describeWithFixtures('fleet: ApplicationSets against the CRD in ../shared/fixtur
         checked++;
       }
     }
-    expect(checked).toBe(12);
+    expect(checked).toBe(16);
   });
 });
 

@@ -170,10 +170,13 @@ export function readFleet(arg: string): FleetInput {
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** `overrides` over `shared`: maps merge, anything else replaces. */
+/** `overrides` over `shared`: maps merge, `null` removes, anything else replaces. */
 function mergeOver(shared: Obj, overrides: Obj): Obj {
   const out: Obj = { ...shared };
-  for (const [k, v] of Object.entries(overrides)) out[k] = isObj(v) && isObj(out[k]) ? mergeOver(out[k] as Obj, v) : v;
+  for (const [k, v] of Object.entries(overrides)) {
+    if (v === null) delete out[k];
+    else out[k] = isObj(v) && isObj(out[k]) ? mergeOver(out[k] as Obj, v) : v;
+  }
   return out;
 }
 

@@ -51,8 +51,18 @@ export const PoliciesSchema = z.strictObject({
     .optional(),
 });
 
-/** A RouterFlavorMigration's spec fields an installation may change (everything but `to`, which the fleet shares, and `source`). */
-export const OverridesSchema = SpecBodySchema.omit({ to: true, source: true });
+const overridable = SpecBodySchema.omit({ to: true, source: true });
+
+/**
+ * A RouterFlavorMigration's spec fields an installation may change (everything but `to`, which
+ * the fleet shares, and `source`). Maps merge over the shared fields; `null` removes a shared
+ * field (`controller: null` for a sidecar installation in a fleet of separate ones).
+ */
+export const OverridesSchema = z.strictObject(
+  Object.fromEntries(Object.entries(overridable.shape).map(([key, field]) => [key, (field as z.ZodOptional<z.ZodType>).unwrap().nullable().optional()])) as {
+    [K in keyof typeof overridable.shape]: z.ZodOptional<z.ZodNullable<ReturnType<(typeof overridable.shape)[K]['unwrap']>>>;
+  },
+);
 
 export const InstallationSchema = z.strictObject({
   /** Names the installation: its output folder `dist/<name>/` and its Application `kong-flavor-<name>`. */
