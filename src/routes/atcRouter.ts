@@ -65,6 +65,9 @@ export function protocolClause(protocols: readonly string[] | undefined): Expr |
   return or(...ps.map((p) => pred('net.protocol', '==', PROTOCOL_OVERRIDE[p] ?? p)));
 }
 
+/** An entry of the ATC router (see `atcEntries`). */
+export type AtcEntry = Readonly<Omit<Entry, 'rank'>>;
+
 interface Entry {
   readonly route: KongRoute;
   readonly paths?: readonly string[];
@@ -128,8 +131,12 @@ export interface AtcRouterOptions {
   readonly splitId?: (id: string, i: number) => string;
 }
 
-/** The ATC router over `routes` (HTTP routes only). */
-export function atcRouter(routes: readonly KongRoute[], opts: AtcRouterOptions): Router {
+/**
+ * The router's entries: one per expression route, one per path group of a fields route (A10),
+ * each with its matcher (the flavor's protocol clause included) and priority, highest first
+ * (equal priorities: the larger ID first, A9). What atc-router evaluates; the router indexes it.
+ */
+export function atcEntries(routes: readonly KongRoute[], opts: AtcRouterOptions): AtcEntry[] {
   const entries: Entry[] = [];
   for (const route of routes) {
     if (route.stream) continue;
@@ -145,6 +152,12 @@ export function atcRouter(routes: readonly KongRoute[], opts: AtcRouterOptions):
   }
   entries.sort((a, b) => (a.priority !== b.priority ? (a.priority > b.priority ? -1 : 1) : a.id > b.id ? -1 : a.id < b.id ? 1 : 0));
   entries.forEach((e, i) => (e.rank = i));
+  return entries;
+}
+
+/** The ATC router over `routes` (HTTP routes only). */
+export function atcRouter(routes: readonly KongRoute[], opts: AtcRouterOptions): Router {
+  const entries = atcEntries(routes, opts) as Entry[];
   const byRoute = new Map<KongRoute, Entry[]>();
   for (const e of entries) push(byRoute, e.route, e);
   // Entries by the hosts they are limited to; each list stays in rank order.

@@ -251,7 +251,9 @@ function objectRules(input: JudgeInput, f: Findings): void {
       const invalid = snis.filter((s) => !VALID_SNI.test(s));
       const protocolsHttp = !protocols.length || protocols.includes('http') || protocols.includes('grpc');
       const parts: string[] = [];
-      if (protocolsHttp && snis.some((s) => VALID_SNI.test(s))) parts.push(afterExpr ? 'plain-HTTP requests stop matching it (the expression is a bare tls.sni predicate)' : 'plain-HTTP requests match it again');
+      if (protocolsHttp && snis.some((s) => VALID_SNI.test(s))) parts.push(afterExpr
+            ? 'plain-HTTP requests stop matching it (the expression is a bare tls.sni predicate)'
+            : `plain-HTTP requests match it again${to === 'traditional' ? ", unless another route has exactly the request's fields (the traditional router then starts its walk past routes with SNIs)" : ''}`);
       if (invalid.length)
         parts.push(
           `${invalid.join(', ')} ${invalid.length > 1 ? 'are' : 'is'} not a valid SNI for KIC: the traditional translator ignores the whole annotation, the expressions translator drops ${invalid.length > 1 ? 'them' : 'it'}${invalid.length === snis.length ? ' and the route has no SNI check at all' : ''}`,

@@ -384,6 +384,11 @@ export function traditionalRouter(routes: readonly KongRoute[]): TraditionalRout
         }
       }
       if (methodIndex.has(req.method)) cat |= MATCH_RULES.METHOD;
+      // Plain HTTP has no SNI, so it never hits this index: a route with `snis` sits in a category the
+      // walk below starts after whenever another route has exactly the request's category, and plain
+      // HTTP then misses it although match_route would ignore its SNIs (ROUTES.md A24 holds only inside
+      // the walk). Checked against Kong 3.9.3's traditional.lua under LuaJIT (../shared/kong-router):
+      // {a.test, /, GET, snis a.test} and {a.test, /api, GET}: GET a.test/ -> no route.
       if (sniIndex.has(ctx.sni)) cat |= MATCH_RULES.SNI;
       if (cat === 0) return undefined;
       for (let i = lookup.get(cat) ?? 0; i < catsSorted.length; i++) {
