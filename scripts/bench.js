@@ -10,6 +10,8 @@
  *    when there is one, plus one run to the project disk with its kernel time.
  * 3. A fleet spec of 1000 installations in 100 clusters: `plan` and `synth` (target: < 10 s, < 1 GiB).
  * 4. The verifier at 3/10/100/1000 replicas (scripts/bench-verify.js).
+ * 5. The route report: `kong-flavor routes` on 5,000 routes, half Ingress and half HTTPRoute
+ *    paths over 500 hosts (scripts/route-set.js), for two migrations (target: < 2 s, < 300 MiB).
  *
  * Usage: node scripts/bench.js [--runs N] [--quick] [--only one|fleet|fleet-spec|verify]   (--quick skips the ts-node baseline)
  */
@@ -213,5 +215,25 @@ if (runs('verify')) {
     console.log('');
     const r = spawnSync(process.execPath, ['--expose-gc', verifyBench], { stdio: 'inherit', cwd: ROOT });
     if (r.status !== 0) process.exit(r.status ?? 1);
+  }
+}
+
+// 5. The route report (issue 11).
+{
+  const { routeSet } = require('./route-set');
+  const dir = tmp('routes');
+  const objects = routeSet({ routes: 5000, hosts: 500 });
+  fs.writeFileSync(path.join(dir, 'routes.yaml'), objects.map((o) => YAML.stringify(o)).join('---\n'));
+  console.log(`\nroute report: 5,000 routes (${objects.filter((o) => o.kind === 'Ingress').length} Ingresses, ${objects.filter((o) => o.kind === 'HTTPRoute').length} HTTPRoutes, 500 hosts), one process`);
+  for (const [from, to] of [
+    ['traditional', 'traditional_compatible'],
+    ['traditional_compatible', 'expressions'],
+  ]) {
+    const file = path.join(dir, `${to}.yaml`);
+    const spec = { from, to, gateway: { image: 'kong:3.9' }, controller: { image: 'kong/kubernetes-ingress-controller:3.4' }, source: { routes: 'routes.yaml' }, routes: { failOn: 'never' } };
+    fs.writeFileSync(file, YAML.stringify({ apiVersion: 'kong-flavor-migrator/v1alpha1', kind: 'RouterFlavorMigration', metadata: { name: 'bench-routes' }, spec }));
+    const r = repeat(RUNS, () => measure(process.execPath, [CLI, 'routes', file, '--json']));
+    const verdict = r.wall < 2 && r.rssMiB < 300 ? 'within target' : 'OVER TARGET';
+    console.log(`  routes --json, ${`${from} -> ${to}`.padEnd(40)} ${fmt(r)}   ${verdict} (CPU: user ${r.user.toFixed(2)} s)`);
   }
 }

@@ -86,7 +86,12 @@ const push = <K, V>(m: Map<K, V[]>, k: K, v: V) => {
 
 const always: CompiledExpr = () => true;
 /** An entry's matcher and its compiled test (no matcher: every request). */
-const matcherOf = (matcher: Expr | undefined) => ({ matcher, test: matcher ? compileExpr(matcher) : always });
+function matcherOf(matcher: Expr | undefined): { matcher: Expr | undefined; test: CompiledExpr } {
+  if (!matcher) return { matcher, test: always };
+  // Compiled on first use: a route is evaluated only for the requests to its hosts.
+  let compiled: CompiledExpr | undefined;
+  return { matcher, test: (ctx) => (compiled ??= compileExpr(matcher))(ctx) };
+}
 
 /** Host keys of an entry, to consider only the routes a request's host can match. */
 type HostKeys = { readonly any: true } | { readonly any: false; readonly exact: readonly string[]; readonly suffix: readonly string[]; readonly prefix: readonly string[] };

@@ -58,13 +58,14 @@ function hostFits(pattern: string | undefined, host: string): boolean {
 function unitOf(sel: Selection | undefined, req: HttpRequest, flavor: Flavor, kong: Version, units: ReadonlyMap<string, RouteUnit>): string | null {
   if (!sel) return null;
   let parts = sel.route.parts;
+  if (parts.length === 1) return parts[0].unit;
   if (sel.paths) {
     const own = parts.filter((p) => !p.paths || p.paths.some((x) => sel.paths!.includes(x)));
     if (own.length) parts = own;
   }
-  const ctx = atcContext(req, kong);
+  let ctx: ReturnType<typeof atcContext> | undefined;
   const pathFits = (p: (typeof parts)[number]) => {
-    if (p.pathExpr) return evaluate(p.pathExpr, ctx);
+    if (p.pathExpr) return evaluate(p.pathExpr, (ctx ??= atcContext(req, kong)));
     if (!p.paths) return true;
     return p.paths.some((x) =>
       x.startsWith('~') ? (flavor === 'traditional' ? pcreIsMatch(x.slice(1), req.path, true) : rustIsMatch(atcPathRegex(x), req.path)) === true : req.path.startsWith(x),
@@ -436,12 +437,15 @@ export function judgeRoutes(input: JudgeInput): Judgement {
     const sa = afterRouter.select(req);
     const ub = unitOf(sb, req, from, kong, unitMap);
     const ua = unitOf(sa, req, to, kong, unitMap);
-    const example = { request: exampleOf(req), before: ub, after: ua };
+    // Built only for the requests a finding shows.
+    const example = () => ({ request: exampleOf(req), before: ub, after: ua });
     // R6: ties on every priority criterion (A9, B24).
-    for (const [sel, flavor, unit] of [
-      [sa, to, ua],
-      [sb, from, ub],
-    ] as const) {
+    for (const [sel, flavor, unit] of sa?.tiedWith || sb?.tiedWith
+      ? ([
+          [sa, to, ua],
+          [sb, from, ub],
+        ] as const)
+      : []) {
       if (!sel?.tiedWith || !unit) continue;
       const other = sel.tiedWith.parts[0]?.unit;
       const key = [unit, other].sort().join('|');
@@ -453,7 +457,7 @@ export function judgeRoutes(input: JudgeInput): Judgement {
         routes: [unit, other].sort(),
         message: `${unitMap.get(unit)?.objectName} and ${unitMap.get(other)?.objectName} tie on every priority criterion under ${flavor}: ${flavor === 'traditional' ? 'the oldest created_at wins, which in DB-less mode is the load order' : 'the larger route UUID wins (derived from the route names)'}; the winner is undefined and may flip during the migration: make the routes differ`,
         source: 'ROUTES.md A9, B24',
-        example,
+        example: example(),
       });
     }
     if (ub === ua) continue;
@@ -470,7 +474,7 @@ export function judgeRoutes(input: JudgeInput): Judgement {
     const who = (u: string | null) => (u ? `${unitMap.get(u)?.objectName} (${u})` : 'no route (404)');
     if (bRoute && aRoute && stillMatches && matchedBefore) {
       const { rule, why, source } = priorityRule(input, bRoute, aRoute, bAfter, aBefore);
-      f.add({ rule, severity: 'changed', routes: ids, message: `${req.method} ${req.host}${req.path} goes to ${who(ua)} under ${to} instead of ${who(ub)}: ${why}`, source, example }, `${rule}|${pair}`);
+      f.add({ rule, severity: 'changed', routes: ids, message: `${req.method} ${req.host}${req.path} goes to ${who(ua)} under ${to} instead of ${who(ub)}: ${why}`, source, example: example() }, `${rule}|${pair}`);
       continue;
     }
     // A route stopped or started matching: name the per-route rule of that route when there is one.
@@ -485,7 +489,7 @@ export function judgeRoutes(input: JudgeInput): Judgement {
         routes: ids,
         message: `${req.method} ${req.host}${req.path}: ${what}; it goes to ${who(ua)} instead of ${who(ub)}${explained[0] ? ` (see the ${explained[0].rule} finding of ${unitMap.get(changedUnit!)?.objectName})` : ''}`,
         source: explained[0]?.source ?? 'ROUTES.md A12-A26, B4-B19',
-        example,
+        example: example(),
       },
       `${rule}|${pair}`,
     );

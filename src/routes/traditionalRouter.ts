@@ -34,8 +34,15 @@ interface HeaderT {
 
 /** A PCRE pattern as a test (false when this tool cannot evaluate it, as Kong's match would fail to compile). */
 function pcreTest(pattern: string, anchored: boolean): (text: string) => boolean {
-  const re = pcreRegExp(pattern, anchored);
-  return typeof re === 'string' ? () => false : (text) => re.test(text);
+  // Compiled on first use: most routes' regexes are never tried against a request.
+  let test: ((text: string) => boolean) | undefined;
+  return (text) => {
+    if (!test) {
+      const re = pcreRegExp(pattern, anchored);
+      test = typeof re === 'string' ? () => false : (t) => re.test(t);
+    }
+    return test(text);
+  };
 }
 
 /**
@@ -70,8 +77,8 @@ interface RouteT {
   readonly hosts: readonly HostT[];
   readonly plainHosts: ReadonlySet<string>;
   readonly headers: readonly HeaderT[];
+  /** One path at most: Kong splits routes per path. */
   readonly uris: readonly UriT[];
-  readonly urisByValue: ReadonlyMap<string, UriT>;
   readonly methods: ReadonlySet<string>;
   readonly snis: ReadonlySet<string>;
 }
@@ -92,12 +99,14 @@ interface Category {
 /** Whether Kong can categorize the route at all (`marshall_route` needs one of these fields). */
 export const hasMatchFields = (r: FieldsEntity) => !!(r.hosts?.length || r.headers || r.methods?.length || r.paths?.length || r.snis?.length);
 
-/** `marshall_route` for one route with at most one path. */
-function marshall(route: KongRoute, r: FieldsEntity, path: string | undefined): RouteT {
+/**
+ * `marshall_route`, once per path of the route (Kong splits routes with several paths, A3): the
+ * hosts, headers, methods and SNIs are read once and shared by the entries.
+ */
+function marshall(route: KongRoute, r: FieldsEntity): RouteT[] {
   let matchRules = 0;
   let matchWeight = 0;
   let submatch = 0;
-  let maxUriLength = 0;
   const hosts: HostT[] = [];
   const plainHosts = new Set<string>();
   if (r.hosts) {
@@ -132,17 +141,6 @@ function marshall(route: KongRoute, r: FieldsEntity, path: string | undefined): 
     matchRules |= MATCH_RULES.HEADER;
     matchWeight++;
   }
-  const uris: UriT[] = [];
-  const urisByValue = new Map<string, UriT>();
-  if (path !== undefined) {
-    matchRules |= MATCH_RULES.URI;
-    matchWeight++;
-    const u: UriT = path.startsWith('~') ? { isPrefix: false, value: path.slice(1), test: pcreTest(path.slice(1), true) } : { isPrefix: true, value: path };
-    if (u.isPrefix) maxUriLength = path.length;
-    else submatch |= SUBMATCH.HAS_REGEX_URI;
-    uris.push(u);
-    urisByValue.set(u.value, u);
-  }
   const methods = new Set((r.methods ?? []).map((m) => m.toUpperCase()));
   if (methods.size) {
     matchRules |= MATCH_RULES.METHOD;
@@ -153,20 +151,35 @@ function marshall(route: KongRoute, r: FieldsEntity, path: string | undefined): 
     matchRules |= MATCH_RULES.SNI;
     matchWeight++;
   }
-  return {
-    route,
-    rank: 0,
-    ...(path !== undefined ? { path } : {}),
-    matchRules,
-    key: { matchRules, matchWeight, submatchWeight: submatch, headerCount: headers.length, regexPriority: r.regex_priority ?? 0, maxUriLength, createdAt: route.order },
-    hosts,
-    plainHosts,
-    headers,
-    uris,
-    urisByValue,
-    methods,
-    snis,
+  const entry = (path: string | undefined): RouteT => {
+    let rules = matchRules;
+    let weight = matchWeight;
+    let sub = submatch;
+    let maxUriLength = 0;
+    const uris: UriT[] = [];
+    if (path !== undefined) {
+      rules |= MATCH_RULES.URI;
+      weight++;
+      const u: UriT = path.startsWith('~') ? { isPrefix: false, value: path.slice(1), test: pcreTest(path.slice(1), true) } : { isPrefix: true, value: path };
+      if (u.isPrefix) maxUriLength = path.length;
+      else sub |= SUBMATCH.HAS_REGEX_URI;
+      uris.push(u);
+    }
+    return {
+      route,
+      rank: 0,
+      ...(path !== undefined ? { path } : {}),
+      matchRules: rules,
+      key: { matchRules: rules, matchWeight: weight, submatchWeight: sub, headerCount: headers.length, regexPriority: r.regex_priority ?? 0, maxUriLength, createdAt: route.order },
+      hosts,
+      plainHosts,
+      headers,
+      uris,
+      methods,
+      snis,
+    };
   };
+  return r.paths?.length ? r.paths.map(entry) : [entry(undefined)];
 }
 
 const push = <K, V>(m: Map<K, V[]>, k: K, v: V) => {
@@ -204,7 +217,8 @@ function matchRoute(t: RouteT, ctx: Ctx): boolean {
   }
   if (t.matchRules & MATCH_RULES.URI) {
     if (req.path === '') return false;
-    const indexed = t.urisByValue.get(ctx.hitUri ?? req.path);
+    const key = ctx.hitUri ?? req.path;
+    const indexed = t.uris.some((u) => u.value === key);
     // A regex keyed by the hit that does not match falls through to "plain or prefix match from the index" (:1016-1035).
     if (!indexed) {
       const ok = t.uris.some((u) => (u.isPrefix ? req.path.startsWith(u.value) : u.test!(req.path)));
@@ -226,9 +240,7 @@ export function traditionalRouter(routes: readonly KongRoute[]): TraditionalRout
   const marshalled: RouteT[] = [];
   for (const route of routes) {
     if (route.stream || isExpressionEntity(route.entity) || !hasMatchFields(route.entity)) continue;
-    const r = route.entity;
-    if (r.paths && r.paths.length > 1) for (const p of r.paths) marshalled.push(marshall(route, r, p));
-    else marshalled.push(marshall(route, r, r.paths?.[0]));
+    marshalled.push(...marshall(route, route.entity));
   }
   // Lua's sort is not stable; created_at decides, and the input order stands in for equal keys.
   const sorted = marshalled.map((t, i) => ({ t, i })).sort((a, b) => compareTraditional(a.t.key, b.t.key) || a.i - b.i).map((x) => x.t);
@@ -316,8 +328,17 @@ export function traditionalRouter(routes: readonly KongRoute[]): TraditionalRout
    * category, but in a HOST category only the routes with the request's plain host or a
    * wildcard host can match, so the scan is limited to them (same first match, less work).
    */
+  const scopes = new Map<Category, Map<string, RouteT[]>>();
   const scope = (c: Category, ctx: Ctx): RouteT[] => {
     if (!(c.bits & MATCH_RULES.HOST)) return c.all;
+    // A function of host and port alone (its plain list and the wildcards it matches): remembered.
+    let byHost = scopes.get(c);
+    if (!byHost) scopes.set(c, (byHost = new Map()));
+    let list = byHost.get(ctx.hostWithPort);
+    if (!list) byHost.set(ctx.hostWithPort, (list = hostScope(c, ctx)));
+    return list;
+  };
+  const hostScope = (c: Category, ctx: Ctx): RouteT[] => {
     const lists: RouteT[][] = [];
     const plain = c.byHost.get(ctx.req.host);
     if (plain) lists.push(plain);
@@ -338,10 +359,15 @@ export function traditionalRouter(routes: readonly KongRoute[]): TraditionalRout
 
   const byRoute = new Map<KongRoute, RouteT[]>();
   for (const t of sorted) push(byRoute, t.route, t);
+  const wildHitsByHost = new Map<string, string[]>();
   const contextOf = (req: HttpRequest): Ctx => {
     const hostWithPort = `${req.host}:${req.scheme === 'https' ? 443 : 80}`;
-    const wildHits: string[] = [];
-    for (const h of wildcardHosts.values()) if (h.test!(req.host, hostWithPort)) wildHits.push(h.value);
+    let wildHits = wildHitsByHost.get(hostWithPort);
+    if (!wildHits) {
+      wildHits = [];
+      for (const h of wildcardHosts.values()) if (h.test!(req.host, hostWithPort)) wildHits.push(h.value);
+      wildHitsByHost.set(hostWithPort, wildHits);
+    }
     return { req, hostWithPort, sni: req.scheme === 'https' ? req.host : '', wildHits };
   };
   return {
