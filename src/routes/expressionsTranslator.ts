@@ -6,7 +6,7 @@
 import { KubeObject } from '../spec/types';
 import { PREFIX, VALID_HOST, VALID_METHOD, VALID_PROTOCOLS, VALID_SNI, annotationsOf, atoi, headersOf, hostAliasesOf, methodsOf, protocolsOf, regexPrefixOf, snisOf } from './annotations';
 import { Expr, and, or, pred, renderKic } from './expression';
-import { TranslateContext, arrayOf, hostnamesOf, ingressRules, IngressPath, listenerProtocols, protocolsFromListeners, routeIdFor, routeRules, unitsOfObject } from './objects';
+import { TranslateContext, arrayOf, hostnamesOf, ingressRules, IngressPath, listenerProtocols, protocolsFromListeners, routeIdFor, routeRules, tlsPassthrough, tlsRouteUnrouted, unitsOfObject } from './objects';
 import { RoutingObjects, describeObject, nsName } from './read';
 import { ExpressionEntity, KongRoute, RoutePart, RouteUnit, RoutingKind, Translation } from './types';
 
@@ -99,8 +99,8 @@ function applyCommonAnnotations(e: Record<string, unknown>, a: Readonly<Record<s
 class Collector {
   readonly routes: KongRoute[] = [];
   readonly failures: Translation['failures'][number][] = [];
-  add(kind: RoutingKind, base: Record<string, unknown>, expr: Expr, priority: bigint, parts: RoutePart[], stream = false): void {
-    const entity = { ...base, expression: renderKic(expr), priority: Number(priority) } as unknown as ExpressionEntity;
+  add(kind: RoutingKind, base: Record<string, unknown>, expr: Expr | undefined, priority: bigint, parts: RoutePart[], stream = false): void {
+    const entity = { ...base, expression: expr ? renderKic(expr) : '', priority: Number(priority) } as unknown as ExpressionEntity;
     const clean: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(entity)) if (v !== undefined) clean[k] = v;
     this.routes.push({ id: routeIdFor(entity.name), shape: 'expressions', entity: clean as unknown as ExpressionEntity, expr, kind, stream, parts, order: this.routes.length });
@@ -354,7 +354,7 @@ function translateGrpcRoutes(r: RoutingObjects, units: readonly RouteUnit[], out
 /** L4 routes: KIC 3.x gives them priority 1 and the valid SNIs (l4route_atc.go, B20); KIC 2.10-2.12 refuse them under expressions (R27). */
 function translateStreamRoutes(r: RoutingObjects, units: readonly RouteUnit[], ctx: TranslateContext, out: Collector): void {
   const lists: [RoutingKind, readonly KubeObject[], string][] = [
-    ['TLSRoute', r.tlsRoutes, 'tls_passthrough'],
+    ['TLSRoute', r.tlsRoutes, 'tls'],
     ['TCPRoute', r.tcpRoutes, 'tcp'],
     ['UDPRoute', r.udpRoutes, 'udp'],
     ['TCPIngress', r.tcpIngresses, 'tcp'],
@@ -373,12 +373,16 @@ function translateStreamRoutes(r: RoutingObjects, units: readonly RouteUnit[], c
         });
         continue;
       }
+      if (kind === 'TLSRoute' && tlsRouteUnrouted(o, units, out)) continue;
       const rules = routeRules(o);
       (rules.length ? rules : [{}]).forEach((rule, ri) => {
         const snis = kind === 'TLSRoute' ? hostnamesOf(o) : kind === 'TCPIngress' && typeof rule?.host === 'string' ? [rule.host] : [];
-        const expr = and(sniMatcher(snis)) ?? pred('net.protocol', '==', protocol);
+        // ApplyExpressionToL4KongRoute (l4route_atc.go@v3.5.13): the valid SNIs, or-ed; none left is an empty
+        // expression (atc/matcher.go: an empty Or renders ""), which Kong stores as no expression at all.
+        const expr = and(sniMatcher(snis));
         const unit = own.find((u) => u.rule === ri)!;
-        out.add(kind, { name: `${kind.toLowerCase()}.${nsName(o).replace('/', '.')}.${ri}`, protocols: [snis.length && kind === 'TCPIngress' ? 'tls' : protocol] }, expr, 1n, [{ unit: unit.id }], true);
+        const protocols = [kind === 'TLSRoute' ? (tlsPassthrough(o, r) ? 'tls_passthrough' : protocol) : snis.length && kind === 'TCPIngress' ? 'tls' : protocol];
+        out.add(kind, { name: `${kind.toLowerCase()}.${nsName(o).replace('/', '.')}.${ri}`, protocols }, expr, 1n, [{ unit: unit.id }], true);
       });
     }
   }

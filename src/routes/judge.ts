@@ -19,7 +19,7 @@ import { RoutingObjects, describeObject } from './read';
 import { atcPathRegex, pcreIsMatch, rustIsMatch } from './regex';
 import { HttpRequest, Router, Selection } from './request';
 import { exampleRequests } from './requests';
-import { traditionalRouter } from './traditionalRouter';
+import { TraditionalRouter, traditionalRouter } from './traditionalRouter';
 import { ExampleRequest, FieldsEntity, Finding, KongRoute, RouteEntry, RouteUnit, Severity, Translation, isExpressionEntity } from './types';
 
 export interface JudgeInput {
@@ -328,11 +328,33 @@ function objectRules(input: JudgeInput, f: Findings): void {
       if (o.kind === 'GRPCRoute' && hostnamesOf(o).length === 0)
         f.add({ rule: 'R25', severity: 'changed', routes: ids, message: `${name}: no spec.hostnames: the traditional translator restricts it to the Gateway listeners' hostnames, the expressions translator to nothing (it matches every host)`, source: 'ROUTES.md B18, B19' });
     }
-    // R24: TLSRoute wildcard hostnames (A24, B12, B20).
-    if (o.kind === 'TLSRoute') {
-      const wild = hostnamesOf(o).filter((h) => h.includes('*'));
-      if (wild.length && afterExpr)
-        f.add({ rule: 'R24', severity: 'changed', routes: ids, message: `${name}: wildcard hostnames ${wild.join(', ')} are dropped by the expressions translator${wild.length === hostnamesOf(o).length ? ': the route matches any SNI on its port' : ''}`, source: 'ROUTES.md A24, B12, B20' });
+    // R24 (wildcards) and R16's TLSRoute variant (underscores, trailing dots): hostnames that are not valid SNIs
+    // for KIC. The traditional translator copies them into `snis` as written (translate_routes_helpers.go@v3.5.13
+    // tlsRouteToKongRoute); the expressions translator drops them one by one (l4route_atc.go sniMatcherFromSNIs). With
+    // none left it sends an empty expression and no SNIs: Kong's schema reads "" as no expression (schema/init.lua@3.9.3
+    // process_auto_fields), accepts a route with no matcher at all (routes.lua validate_route), and its router gets ""
+    // for it (transform.lua get_expression, stream branch), which atc-router cannot parse [INF]: the route is left out
+    // of the router with an error log (atc.lua new_from_scratch), so the TLSRoute stops routing.
+    if (o.kind === 'TLSRoute' && shapeChanges) {
+      const hostnames = hostnamesOf(o);
+      const invalid = hostnames.filter((h) => !VALID_SNI.test(h));
+      const valid = hostnames.filter((h) => VALID_SNI.test(h));
+      for (const [rule, list] of [
+        ['R24', invalid.filter((h) => h.includes('*'))],
+        ['R16', invalid.filter((h) => !h.includes('*'))],
+      ] as const) {
+        if (!list.length) continue;
+        const what = `${rule === 'R24' ? 'wildcard hostnames' : 'hostnames that are not valid SNIs (underscore, trailing dot)'} ${list.join(', ')}`;
+        f.add({
+          rule,
+          severity: 'changed',
+          routes: ids,
+          message: afterExpr
+            ? `${name}: ${what} are dropped by KIC's expressions translator${valid.length ? `: only ${valid.join(', ')} still match` : ': no SNI is left, so KIC sends an empty expression, which Kong cannot add to its router: the TLSRoute stops routing [INF]'}`
+            : `${name}: ${what} come back as route SNIs under the traditional translator, which copies hostnames as written${rule === 'R24' ? ' (the traditional flavor refuses wildcard SNIs; traditional_compatible accepts them from Kong 3.7)' : ''}`,
+          source: rule === 'R24' ? 'ROUTES.md A24, B12, B20' : 'ROUTES.md B12, B20',
+        });
+      }
     }
     // R28: mTLS plugins scoped by the route's SNIs (B25).
     if (shapeChanges && snisSet && snis.length) {
@@ -351,7 +373,28 @@ function objectRules(input: JudgeInput, f: Findings): void {
 }
 
 /** Names the rule behind a change of winner between two routes that both still match. */
-function priorityRule(input: JudgeInput, b: KongRoute, a: KongRoute, bAfter: KongRoute | undefined, aBefore: KongRoute | undefined): { rule: string; why: string; source: string } {
+/**
+ * Whether the traditional router picked `winner` although `other`, which matches the request
+ * too, comes first in its own category: only the reducer does that (the first matching regex of
+ * the whole router narrows the candidates to the routes with that regex, ROUTES.md A11, R7).
+ */
+function reducerPicked(router: Router, winner: KongRoute, other: KongRoute): boolean {
+  if (!('sorted' in router)) return false;
+  const sorted = (router as TraditionalRouter).sorted;
+  const first = (r: KongRoute) => sorted.findIndex((e) => e.route === r);
+  const w = first(winner);
+  const o = first(other);
+  return w >= 0 && o >= 0 && o < w && sorted[o].key.matchRules === sorted[w].key.matchRules;
+}
+
+function priorityRule(
+  input: JudgeInput,
+  b: KongRoute,
+  a: KongRoute,
+  bAfter: KongRoute | undefined,
+  aBefore: KongRoute | undefined,
+  reducer: boolean,
+): { rule: string; why: string; source: string } {
   const afterExpr = input.after.shape === 'expressions';
   const beforeExpr = input.before.shape === 'expressions';
   if (afterExpr !== beforeExpr) {
@@ -373,8 +416,12 @@ function priorityRule(input: JudgeInput, b: KongRoute, a: KongRoute, bAfter: Kon
   if (weird(ta) || weird(tb)) return { rule: 'R3', why: 'a regex route with regex_priority below 0 or from 4096 up gets bit 63 under traditional_compatible (LuaJIT 32-bit shift) and outranks every other route', source: 'ROUTES.md A5, A7 (S3, S4)' };
   if ((ta.regex || tb.regex) && (ta.regexPriority >= 1024 || tb.regexPriority >= 1024 || ((ta.regexPriority >= 2 || tb.regexPriority >= 2) && ta.headers !== tb.headers)))
     return { rule: 'R4', why: 'regex_priority is shifted into the header-count (and match-weight) bits under traditional_compatible, so it outweighs headers', source: 'ROUTES.md A5 (S5)' };
-  const sharedRegex = (fb.paths ?? []).filter((p) => p.startsWith('~')).some((p) => (fa.paths ?? []).includes(p));
-  if (sharedRegex && input.from === 'traditional') return { rule: 'R7', why: 'the same regex path is shared: the traditional router narrows the candidates to the routes of the first matching regex of the whole router, whatever their host or regex_priority', source: 'ROUTES.md A11 (S11)' };
+  if (reducer)
+    return {
+      rule: 'R7',
+      why: `the traditional router ${input.from === 'traditional' ? 'picked' : 'picks'} a route its own order ranks lower: it narrows the candidates to the routes of the first matching regex of the whole router (another host's regex_priority included)`,
+      source: 'ROUTES.md A11 (S11)',
+    };
   if (ta.fields >= 4 && tb.fields >= 4 && !ta.plainHostOnly && !tb.plainHostOnly && !ta.regex && !tb.regex)
     return { rule: 'R5', why: 'routes with 4 or more fields, no plain-host-only and no regex collapse to the same priority (0x8000000000000000) under traditional_compatible: header count and path length stop mattering, the larger UUID wins', source: 'ROUTES.md A8 (S6)' };
   if (ta.plainHostOnly !== tb.plainHostOnly) return { rule: 'R1', why: 'under traditional_compatible a route with plain hosts only outranks one without (bit 60), whatever the number of fields; traditional counts fields first', source: 'ROUTES.md A5, A6 (S1)' };
@@ -473,7 +520,9 @@ export function judgeRoutes(input: JudgeInput): Judgement {
     const ids = [ub, ua].filter((x): x is string => !!x);
     const who = (u: string | null) => (u ? `${unitMap.get(u)?.objectName} (${u})` : 'no route (404)');
     if (bRoute && aRoute && stillMatches && matchedBefore) {
-      const { rule, why, source } = priorityRule(input, bRoute, aRoute, bAfter, aBefore);
+      // The traditional side's reducer (A11): it picked a route its own order ranks below the other winner.
+      const reducer = (from === 'traditional' && !!aBefore && reducerPicked(beforeRouter, bRoute, aBefore)) || (to === 'traditional' && !!bAfter && reducerPicked(afterRouter, aRoute, bAfter));
+      const { rule, why, source } = priorityRule(input, bRoute, aRoute, bAfter, aBefore, reducer);
       f.add({ rule, severity: 'changed', routes: ids, message: `${req.method} ${req.host}${req.path} goes to ${who(ua)} under ${to} instead of ${who(ub)}: ${why}`, source, example: example() }, `${rule}|${pair}`);
       continue;
     }

@@ -6,7 +6,7 @@ import { parse as parseUuid, v5 as uuidv5 } from 'uuid';
 import { Version, atLeast } from '../model/version';
 import { KubeObject } from '../spec/types';
 import { RoutingObjects, describeObject } from './read';
-import { RouteUnit, RoutingKind } from './types';
+import { RouteUnit, RoutingKind, Translation } from './types';
 
 /** go-kong's namespace for entity IDs; routes use the UUIDv5 of "routes" in it (kong/ids.go). */
 const KONG_ENTITIES_NAMESPACE = 'fd02801f-0957-4a15-a55a-c8d9606f30b5';
@@ -155,6 +155,29 @@ export function listenerProtocols(route: KubeObject, r: RoutingObjects): string[
     }
   }
   return set.size ? [...set].sort() : undefined;
+}
+
+/**
+ * A TLSRoute KIC refuses to route, under either translator (translate_tlsroute.go@v3.5.13:
+ * "no hostnames provided", no rules): recorded as a failure; true when so.
+ */
+export function tlsRouteUnrouted(o: KubeObject, units: readonly RouteUnit[], out: { failures: Translation['failures'][number][] }): boolean {
+  const why = hostnamesOf(o).length === 0 ? 'no hostnames provided' : routeRules(o).length === 0 ? 'no rules' : undefined;
+  if (!why) return false;
+  out.failures.push({ object: describeObject(o), units: unitsOfObject(units, o).map((u) => u.id), message: `KIC cannot route it: ${why}`, rule: 'KIC', source: 'ROUTES.md B20' });
+  return true;
+}
+
+/**
+ * Whether KIC sends a TLSRoute as `tls_passthrough` (else `tls`): a listener of a parent Gateway
+ * it attaches to has `tls.mode: Passthrough` (translate_tlsroute.go@v3.5.13 isTLSRoutePassthrough,
+ * which reads the parents from status; their spec.parentRefs stand in for them here).
+ */
+export function tlsPassthrough(route: KubeObject, r: RoutingObjects): boolean {
+  return arrayOf<{ name?: string; namespace?: string; sectionName?: string }>(specOf(route).parentRefs).some((pr) => {
+    const gw = r.gateways.get(`${pr?.namespace || route.metadata.namespace || 'default'}/${pr?.name}`);
+    return arrayOf<{ name?: string; tls?: { mode?: string } }>(gw ? specOf(gw).listeners : []).some((l) => (!pr.sectionName || pr.sectionName === l?.name) && l?.tls?.mode === 'Passthrough');
+  });
 }
 
 /** Hostnames of the listeners of a route's parent Gateways (GRPCRoute without hostnames, B18). */

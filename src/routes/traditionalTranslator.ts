@@ -35,6 +35,8 @@ import {
   protocolsFromListeners,
   routeIdFor,
   routeRules,
+  tlsPassthrough,
+  tlsRouteUnrouted,
   unitsOfObject,
 } from './objects';
 import { FieldsEntity, KongRoute, RoutePart, RouteUnit, RoutingKind, Translation } from './types';
@@ -363,10 +365,14 @@ function translateGrpcRoutes(r: RoutingObjects, units: readonly RouteUnit[], out
   }
 }
 
-/** L4 routes: TLSRoute hostnames copied to `snis`, wildcards included (B20); TCP/UDP by port. */
+/**
+ * L4 routes: TLSRoute hostnames copied to `snis` as written, wildcards included (B20;
+ * translate_routes_helpers.go@v3.5.13 tlsRouteToKongRoute), protocol `tls`, or `tls_passthrough`
+ * behind a Passthrough listener; a TLSRoute without hostnames is not routed; TCP/UDP by port.
+ */
 function translateStreamRoutes(r: RoutingObjects, units: readonly RouteUnit[], out: Collector): void {
   const lists: [RoutingKind, readonly KubeObject[], string][] = [
-    ['TLSRoute', r.tlsRoutes, 'tls_passthrough'],
+    ['TLSRoute', r.tlsRoutes, 'tls'],
     ['TCPRoute', r.tcpRoutes, 'tcp'],
     ['UDPRoute', r.udpRoutes, 'udp'],
     ['TCPIngress', r.tcpIngresses, 'tcp'],
@@ -374,11 +380,12 @@ function translateStreamRoutes(r: RoutingObjects, units: readonly RouteUnit[], o
   ];
   for (const [kind, list, protocol] of lists) {
     for (const o of list) {
+      if (kind === 'TLSRoute' && tlsRouteUnrouted(o, units, out)) continue;
       const rules = routeRules(o);
       (rules.length ? rules : [{}]).forEach((rule, ri) => {
         const unit = unitsOfObject(units, o).find((u) => u.rule === ri)!;
-        const e: Entity = { name: `${kind.toLowerCase()}.${nsName(o).replace('/', '.')}.${ri}`, protocols: [protocol] };
-        if (kind === 'TLSRoute' && hostnamesOf(o).length) e.snis = hostnamesOf(o);
+        const e: Entity = { name: `${kind.toLowerCase()}.${nsName(o).replace('/', '.')}.${ri}`, protocols: [kind === 'TLSRoute' && tlsPassthrough(o, r) ? 'tls_passthrough' : protocol] };
+        if (kind === 'TLSRoute') e.snis = hostnamesOf(o);
         if (kind === 'TCPIngress' && typeof rule?.host === 'string') {
           e.snis = [rule.host];
           e.protocols = ['tls'];
