@@ -92,3 +92,31 @@ export function refusals(route: KongRoute, flavor: Flavor, kong: Version): Refus
   }
   return out;
 }
+
+/**
+ * Why a gateway of `flavor` refuses each route of a whole configuration: each route's own
+ * refusals, and what the configuration as a whole breaks: route names are unique (Kong's
+ * declarative config answers "uniqueness violation: 'routes' entity with name set to ... already
+ * declared", kong/db/schema/others/declarative_config.lua@3.9.3), so a repeated name refuses it.
+ */
+export function configurationRefusals(routes: readonly KongRoute[], flavor: Flavor, kong: Version): Map<KongRoute, Refusal[]> {
+  const out = new Map<KongRoute, Refusal[]>();
+  const byName = new Map<string, KongRoute[]>();
+  for (const r of routes) {
+    const own = refusals(r, flavor, kong);
+    if (own.length) out.set(r, own);
+    const same = byName.get(r.entity.name);
+    if (same) same.push(r);
+    else byName.set(r.entity.name, [r]);
+  }
+  for (const [name, same] of byName) {
+    if (same.length < 2) continue;
+    const reason = {
+      reason: `route name ${name} is declared ${same.length} times (Kong: "uniqueness violation: 'routes' entity with name set to '${name}' already declared")`,
+      rule: 'KIC',
+      facts: 'B14',
+    };
+    for (const r of same.slice(1)) out.set(r, [...(out.get(r) ?? []), reason]);
+  }
+  return out;
+}

@@ -40,7 +40,12 @@ function literal(s: string): string {
   return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')}"`;
 }
 
-/** The expression text KIC sends: single-item groups unwrapped, others `(a) && (b)` / `(a) || (b)`. */
+/**
+ * The expression text KIC sends: single-item groups unwrapped, others `(a) && (b)` / `(a) || (b)`.
+ * Every group is parenthesized, which matters: atc-router's Pratt parser gives `||` the higher
+ * precedence (src/parser.rs@25a34f0 registers and_op before or_op), so `a && b || c` reads as
+ * `a && (b || c)`, unlike most languages.
+ */
 export function renderKic(e: Expr): string {
   switch (e.t) {
     case 'pred': {

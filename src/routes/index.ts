@@ -10,7 +10,7 @@ import { controllerRouteShape, gatewayAccepts, kicNeedsExpressionRoutesGate } fr
 import { Version, formatMinor } from '../model/version';
 import { controllerSetting } from '../spec/controllerSettings';
 import { KubeObject, ResolvedSpec } from '../spec/types';
-import { refusals } from './acceptance';
+import { configurationRefusals } from './acceptance';
 import { judgeRoutes } from './judge';
 import { routeUnits } from './objects';
 import { ControllerClasses, DEFAULT_GATEWAY_CONTROLLER, DEFAULT_INGRESS_CLASS, RoutingObjects, countRoutingObjects, readRoutingObjects } from './read';
@@ -104,7 +104,8 @@ export function refusedConfigurations(input: Pick<RouteReportInput, 'objects' | 
   };
   // The units the gateways serve today: translated under today's shape and accepted by today's flavor.
   const today = translation(shapeFor(input.kic, input.from, input.gatesBefore));
-  const servedToday = new Set(today.routes.filter((r) => refusals(r, input.from, input.kong).length === 0).flatMap((r) => r.parts.map((p) => p.unit)));
+  const refusedToday = configurationRefusals(today.routes, input.from, input.kong);
+  const servedToday = new Set(today.routes.filter((r) => !refusedToday.has(r)).flatMap((r) => r.parts.map((p) => p.unit)));
   const failedToday = new Set(today.failures.flatMap((f) => f.units));
   const counts = (r: KongRoute) => r.parts.some((p) => servedToday.has(p.unit) || failedToday.has(p.unit));
   const unitObject = new Map(units.map((u) => [u.id, u.objectName]));
@@ -112,8 +113,9 @@ export function refusedConfigurations(input: Pick<RouteReportInput, 'objects' | 
   for (const shape of ['fields', 'expressions'] as const) {
     for (const flavor of FLAVORS) {
       if (!gatewayAccepts(flavor, input.kong, shape)) continue;
+      const refused = configurationRefusals(translation(shape).routes, flavor, input.kong);
       for (const r of translation(shape).routes) {
-        const why = counts(r) ? refusals(r, flavor, input.kong)[0] : undefined;
+        const why = counts(r) ? refused.get(r)?.[0] : undefined;
         if (!why) continue;
         const owners = [...new Set(r.parts.map((p) => unitObject.get(p.unit)))].join(', ');
         out.push({ flavor, shape, reason: `route ${r.entity.name} (${owners}): ${why.reason}` });

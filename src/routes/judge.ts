@@ -10,7 +10,7 @@
 import { Flavor } from '../model/flavor';
 import { Version, atLeast } from '../model/version';
 import { KubeObject } from '../spec/types';
-import { Refusal, refusals } from './acceptance';
+import { Refusal, configurationRefusals } from './acceptance';
 import { PREFIX, VALID_HOST, VALID_METHOD, VALID_PATH_HANDLING, VALID_PROTOCOLS, VALID_SNI, annotationsOf, atoi, headersOf, hostAliasesOf, methodsOf, pathHandlingOf, protocolsOf, regexPriorityOf, snisOf } from './annotations';
 import { atcContext, atcRouter } from './atcRouter';
 import { evaluate } from './expression';
@@ -333,8 +333,9 @@ function objectRules(input: JudgeInput, f: Findings): void {
     // tlsRouteToKongRoute); the expressions translator drops them one by one (l4route_atc.go sniMatcherFromSNIs). With
     // none left it sends an empty expression and no SNIs: Kong's schema reads "" as no expression (schema/init.lua@3.9.3
     // process_auto_fields), accepts a route with no matcher at all (routes.lua validate_route), and its router gets ""
-    // for it (transform.lua get_expression, stream branch), which atc-router cannot parse [INF]: the route is left out
-    // of the router with an error log (atc.lua new_from_scratch), so the TLSRoute stops routing.
+    // for it (transform.lua get_expression, stream branch), which atc-router cannot parse (src/atc_grammar.pest@25a34f0:
+    // `matcher = { SOI ~ expression ~ EOI }`, an expression needs a term): the route is left out of the router with
+    // an error log (atc.lua new_from_scratch), so the TLSRoute stops routing.
     if (o.kind === 'TLSRoute' && shapeChanges) {
       const hostnames = hostnamesOf(o);
       const invalid = hostnames.filter((h) => !VALID_SNI.test(h));
@@ -350,7 +351,7 @@ function objectRules(input: JudgeInput, f: Findings): void {
           severity: 'changed',
           routes: ids,
           message: afterExpr
-            ? `${name}: ${what} are dropped by KIC's expressions translator${valid.length ? `: only ${valid.join(', ')} still match` : ': no SNI is left, so KIC sends an empty expression, which Kong cannot add to its router: the TLSRoute stops routing [INF]'}`
+            ? `${name}: ${what} are dropped by KIC's expressions translator${valid.length ? `: only ${valid.join(', ')} still match` : ': no SNI is left, so KIC sends an empty expression, which Kong cannot add to its router: the TLSRoute stops routing'}`
             : `${name}: ${what} come back as route SNIs under the traditional translator, which copies hostnames as written${rule === 'R24' ? ' (the traditional flavor refuses wildcard SNIs; traditional_compatible accepts them from Kong 3.7)' : ''}`,
           source: rule === 'R24' ? 'ROUTES.md A24, B12, B20' : 'ROUTES.md B12, B20',
         });
@@ -452,13 +453,15 @@ export function judgeRoutes(input: JudgeInput): Judgement {
 
   // Kong's refusals of route content under the target flavor.
   const refusedAfter = new Set<KongRoute>();
+  const refusedByTo = configurationRefusals(after.routes, to, kong);
+  const refusedByFrom = configurationRefusals(before.routes, from, kong);
   for (const r of after.routes) {
-    const rs = refusals(r, to, kong);
+    const rs = refusedByTo.get(r) ?? [];
     if (!rs.length) continue;
     refusedAfter.add(r);
     const unitsOfRoute = r.parts.map((p) => p.unit);
     const old = unitsOfRoute.map((u) => beforeOf.get(u)).find((x) => x);
-    const refusedToday = old ? refusals(old, from, kong).map((x: Refusal) => x.reason) : [];
+    const refusedToday = old ? (refusedByFrom.get(old) ?? []).map((x: Refusal) => x.reason) : [];
     for (const x of rs) {
       const today = refusedToday.includes(x.reason);
       f.add({
@@ -473,7 +476,7 @@ export function judgeRoutes(input: JudgeInput): Judgement {
   objectRules(input, f);
 
   // Winners, request by request.
-  const refusedBefore = new Set(before.routes.filter((r) => refusals(r, from, kong).length));
+  const refusedBefore = new Set(refusedByFrom.keys());
   const beforeRouter = routerFor(from, before.routes.filter((r) => !refusedBefore.has(r)), kong, input.splitId);
   const afterRouter = routerFor(to, after.routes.filter((r) => !refusedAfter.has(r)), kong, input.splitId);
   const requests = exampleRequests([before.routes, after.routes]);

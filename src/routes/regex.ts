@@ -92,7 +92,10 @@ function olderCrateProblem(pattern: string, kong: Version): string | undefined {
 
 /**
  * Why atc-router cannot compile `pattern` (already in the form it is handed to the crate),
- * or undefined when it can. ROUTES.md A12, A13, R22.
+ * or undefined when it can. ROUTES.md A12, A13, R22. R22's list is not quite the crate's: a
+ * possessive `a*+` compiles (as a repetition of a repetition, not possessive) and `\z` is
+ * supported; look-around, back-references, `(?>`, `\Z`, `\h` and `\R` are refused (checked
+ * against regex 1.13 here).
  */
 export function rustRegexProblem(pattern: string, kong: Version): string | undefined {
   const r = compileRust(pattern);

@@ -272,6 +272,9 @@ export function traditionalRouter(routes: readonly KongRoute[]): TraditionalRout
       if (!h.wildcard) plainHostIndex.add(h.value);
       else if (!wildcardHosts.has(h.value)) wildcardHosts.set(h.value, h);
     }
+    // Kong walks its header-name index with pairs() (traditional.lua find_match): with routes that name
+    // several headers, which name a request hits first depends on LuaJIT's hash order. Here it is the
+    // order of first appearance in the sorted routes (the oracle tests give each route one header name).
     for (const h of t.headers) if (!headerNames.includes(h.name)) headerNames.push(h.name);
     for (const u of t.uris) {
       if (u.isPrefix) plainUris.add(u.value);

@@ -285,6 +285,7 @@ function translateHttpRoutes(r: RoutingObjects, units: readonly RouteUnit[], ctx
             matchGroups.set(key, [...(matchGroups.get(key) ?? []), { ri, mi, m: m ?? {} }]);
           });
         }
+        const redirect = arrayOf<{ type?: string }>(rules[group[0]]?.filters).some((x) => x?.type === 'RequestRedirect');
         for (const mg of matchGroups.values()) {
           const firstM = mg[0];
           const e: Entity = {
@@ -310,9 +311,13 @@ function translateHttpRoutes(r: RoutingObjects, units: readonly RouteUnit[], ctx
             if (paths) e.paths = [...(e.paths ?? []), ...paths];
             if (m.method && !methods.includes(m.method)) methods.push(m.method);
             for (const u of ownUnits.filter((x) => x.rule === ri && x.match === mi)) parts.push({ unit: u.id, ...(paths ? { paths } : {}) });
+            // getRoutesFromMatches with a RequestRedirect filter (httproute.go@v3.5.13:880-913): one route per match,
+            // but through a pointer to the one route being built, so the i-th carries the paths and methods of
+            // matches 1..i, and all of them its name (Kong refuses the repeated name, acceptance.ts).
+            if (redirect) built.push({ name: e.name, e: { ...e, ...(methods.length ? { methods: [...methods] } : {}), ...(e.paths ? { paths: [...e.paths] } : {}) }, parts: [...parts] });
           }
           if (methods.length) e.methods = methods;
-          built.push({ name: e.name, e, parts });
+          if (!redirect) built.push({ name: e.name, e, parts });
         }
       }
     }

@@ -105,7 +105,7 @@ describe('TLSRoutes (B20, R16, R24)', () => {
     const r = report([tlsRoute('t', ['*.a.test', 'b_c.test'])], 'expressions');
     expect(r.routes[0].after).toMatchObject({ name: 'tlsroute.default.t.0', protocols: ['tls'], expression: '', priority: 1 });
     expect(r.routes[0].before).toMatchObject({ snis: ['*.a.test', 'b_c.test'], protocols: ['tls'] });
-    expect(r.findings.find((f) => f.rule === 'R24')?.message).toBe('TLSRoute default/t: wildcard hostnames *.a.test are dropped by KIC\'s expressions translator: no SNI is left, so KIC sends an empty expression, which Kong cannot add to its router: the TLSRoute stops routing [INF]');
+    expect(r.findings.find((f) => f.rule === 'R24')?.message).toBe('TLSRoute default/t: wildcard hostnames *.a.test are dropped by KIC\'s expressions translator: no SNI is left, so KIC sends an empty expression, which Kong cannot add to its router: the TLSRoute stops routing');
     expect(r.findings.map((f) => f.rule)).toContain('R16');
   });
 
@@ -114,6 +114,27 @@ describe('TLSRoutes (B20, R16, R24)', () => {
     const r = report([gateway, tlsRoute('t', ['a.test']), tlsRoute('none', [])], 'expressions');
     expect(r.routes.find((x) => x.id.includes('.t.'))?.after).toMatchObject({ protocols: ['tls_passthrough'], expression: 'tls.sni == "a.test"' });
     expect(r.findings.find((f) => f.rule === 'KIC')?.message).toBe('TLSRoute default/none: KIC cannot route it: no hostnames provided (today too)');
+  });
+});
+
+describe("a RequestRedirect filter under KIC's traditional translator (httproute.go@v3.5.13 getRoutesFromMatches)", () => {
+  const redirect = (matches: Obj[]): Obj => ({
+    ...httpRoute('moved', matches),
+    spec: { parentRefs: [{ name: 'kong' }], hostnames: ['a.test'], rules: [{ matches, filters: [{ type: 'RequestRedirect', requestRedirect: { hostname: 'b.test', statusCode: 301 } }] }] },
+  });
+
+  test('two matches: two routes of one name, the second with both paths, and Kong refuses the repeated name', () => {
+    const r = routeReport({ objects: [redirect([{ path: { type: 'PathPrefix', value: '/a' } }, { path: { type: 'PathPrefix', value: '/b' } }])] as never, from: 'expressions', to: 'traditional_compatible', kong: KONG_39, kic: KIC_34 });
+    expect(r.routes.map((x) => (x.after as { paths?: string[] }).paths)).toEqual([['~/a$', '/a/'], ['~/a$', '/a/', '~/b$', '/b/']]);
+    const refused = r.findings.find((f) => f.severity === 'rejected');
+    expect(refused?.message).toContain("route name httproute.default.moved.0.0 is declared 2 times (Kong: \"uniqueness violation: 'routes' entity with name set to 'httproute.default.moved.0.0' already declared\")");
+    expect(refused?.message).toContain('a DB-less gateway then refuses the whole configuration');
+  });
+
+  test('one match: one route, accepted', () => {
+    const r = routeReport({ objects: [redirect([{ path: { type: 'PathPrefix', value: '/a' } }])] as never, from: 'expressions', to: 'traditional_compatible', kong: KONG_39, kic: KIC_34 });
+    expect(r.routes.map((x) => (x.after as { paths?: string[] }).paths)).toEqual([['~/a$', '/a/']]);
+    expect(r.findings.filter((f) => f.severity === 'rejected')).toEqual([]);
   });
 });
 
