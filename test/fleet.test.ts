@@ -345,6 +345,21 @@ describe('fleet: installations read from their own manifests and chart values', 
   });
 });
 
+describe('fleet: overrides', () => {
+  test('maps merge over the shared fields; a top-level null removes one, a null inside a map stays a value', () => {
+    const doc = exampleDoc();
+    doc.spec.hooks = { runAsUser: 1000, timeoutSeconds: 900 };
+    doc.spec.installations[0].overrides = { controller: null, hooks: { runAsUser: null }, gateway: { replicas: 5 } };
+    const fleet = readFleetFile(writeFleet(doc));
+    const single = installationDocument(fleet, fleet.spec.installations![0]);
+    expect(single.spec.controller).toBeUndefined();
+    expect(single.spec.hooks).toEqual({ runAsUser: null, timeoutSeconds: 900 });
+    expect(single.spec.gateway).toEqual({ ...doc.spec.gateway, replicas: 5 });
+    expect(single.spec.output).toEqual({ argocd: { ...doc.spec.output.argocd, cluster: 'dev-eu-1' } });
+    expect(single.metadata).toEqual({ name: 'kong-dev-eu', labels: { env: 'dev', region: 'eu', wave: 'canary' } });
+  });
+});
+
 describe('fleet: policy and holds', () => {
   test('without a policy: canary (wave=canary, else the first), a quarter, the rest; a held installation is in no step', async () => {
     const doc = exampleDoc();

@@ -31,10 +31,12 @@ export const applicationSetName = (fleet: string, group: string) => objectName('
  * argoproj/argo-cd v3), and RollingSync moves to the next step once every Application of a step
  * is Healthy and Synced (applicationset/progressivesync/progressive_sync.go): a gate that fails
  * as a hook would not stop the step. As a resource, a running gate Job keeps its Application
- * Progressing and a failed one Degraded, so the step waits (Job health: Healthy when complete,
- * Degraded when failed). `IgnoreExtraneous` keeps a phase's gate and its RBAC, gone from the
- * next phase's overlay, from holding that Application OutOfSync (RollingSync does not prune by
- * default); both are Argo CD >= 2.9 features (`source.kustomize.patches`).
+ * Progressing and a failed one Degraded, so the step waits (Job health: gitops-engine
+ * pkg/health/health_job.go; a Degraded resource fails the sync: pkg/sync/sync_context.go).
+ * `IgnoreExtraneous` keeps a phase's gate and its RBAC, gone from the next phase's overlay,
+ * from holding that Application OutOfSync (RollingSync does not prune by default); it changes
+ * only the sync status, so a failed gate left behind still marks the Application Degraded
+ * (docs/user-guide/compare-options.md). `source.kustomize.patches` needs Argo CD >= 2.9.
  */
 function gatePatches(installation: string) {
   const ours = `app.kubernetes.io/managed-by=kong-flavor-migrator,kong-flavor-migrator/plan=${installation}`;

@@ -170,14 +170,17 @@ export function readFleet(arg: string): FleetInput {
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** `overrides` over `shared`: maps merge, `null` removes, anything else replaces. */
+/** `overrides` over `shared`: maps merge, anything else replaces (a `null` inside a map is a value, as in a spec). */
 function mergeOver(shared: Obj, overrides: Obj): Obj {
   const out: Obj = { ...shared };
-  for (const [k, v] of Object.entries(overrides)) {
-    if (v === null) delete out[k];
-    else out[k] = isObj(v) && isObj(out[k]) ? mergeOver(out[k] as Obj, v) : v;
-  }
+  for (const [k, v] of Object.entries(overrides)) out[k] = isObj(v) && isObj(out[k]) ? mergeOver(out[k] as Obj, v) : v;
   return out;
+}
+
+/** An installation's overrides over the fleet's shared fields; a top-level `null` removes the shared field. */
+function overridden(shared: Obj, overrides: Obj): Obj {
+  const kept = Object.fromEntries(Object.entries(shared).filter(([k]) => overrides[k] !== null));
+  return mergeOver(kept, Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== null)));
 }
 
 const hasPath = (data: unknown, keys: readonly string[]): boolean => {
@@ -192,7 +195,7 @@ const hasPath = (data: unknown, keys: readonly string[]): boolean => {
 /** An installation of a fleet file as the RouterFlavorMigration document a user would write for it alone. */
 export function installationDocument(fleet: FleetSpecInput, inst: InstallationInput): MigrationSpecInput {
   const { policies: _policies, installations: _installations, ...shared } = fleet.spec;
-  const body = mergeOver(shared as Obj, (inst.overrides ?? {}) as Obj);
+  const body = overridden(shared as Obj, (inst.overrides ?? {}) as Obj);
   const output = mergeOver((body.output as Obj | undefined) ?? {}, { argocd: { cluster: inst.cluster } });
   return {
     apiVersion: 'kong-flavor-migrator/v1alpha1',
