@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { KubeObject, ResolvedSpec } from '../spec/types';
-import { withSyncWave } from './syncWave';
+import { ARGO_HOOK, ARGO_HOOK_DELETE_POLICY, ARGO_SYNC_WAVE, argoPhaseOfHelmEvent, hookAnnotations } from './hookRules';
 
 /** A Deployment or Service the plan names. */
 export interface NamedObject {
@@ -27,9 +27,9 @@ export interface HookTiming {
   readonly argoHook?: 'PreSync' | 'Sync' | 'PostSync' | 'SyncFail';
   /** Argo CD sync wave of the Job and its RBAC. @default no annotation */
   readonly syncWave?: number;
-  /** Helm hook (when rendered for a chart release). @default no Helm annotations */
+  /** Helm hook (when rendered for a chart release); the Argo CD phase follows it unless `argoHook` is set. @default no Helm annotations */
   readonly helmHook?: 'pre-upgrade' | 'post-upgrade';
-  /** Helm hook weight. @default 0 */
+  /** Helm hook weight of the Job (its RBAC gets one less, in Helm and in Argo CD). @default 0 */
   readonly helmWeight?: number;
 }
 
@@ -72,21 +72,24 @@ export class HookJob extends Construct {
       labels,
       ...(Object.keys(extra).length > 0 ? { annotations: { ...extra } } : {}),
     });
-    const hookAnnotations: Record<string, string> = {
-      'argocd.argoproj.io/hook': props.argoHook ?? 'Sync',
-      'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
-      'kong-flavor-migrator/description': props.description,
-    };
-    const rbacAnnotations: Record<string, string> = {};
+    // One reading of both tools' hook rules (hookRules.ts): the RBAC lands in the Job's phase, before it.
+    const argoPhase = props.argoHook ?? (props.helmHook ? argoPhaseOfHelmEvent(props.helmHook) : undefined) ?? 'Sync';
+    let jobAnnotations: Record<string, string>;
+    let rbacAnnotations: Record<string, string>;
     if (props.helmHook) {
-      hookAnnotations['helm.sh/hook'] = props.helmHook;
-      hookAnnotations['helm.sh/hook-weight'] = String(props.helmWeight ?? 0);
-      hookAnnotations['helm.sh/hook-delete-policy'] = 'before-hook-creation';
-      rbacAnnotations['helm.sh/hook'] = props.helmHook;
-      rbacAnnotations['helm.sh/hook-weight'] = String((props.helmWeight ?? 0) - 1);
-      rbacAnnotations['helm.sh/hook-delete-policy'] = 'before-hook-creation';
+      const weight = props.helmWeight ?? 0;
+      jobAnnotations = hookAnnotations({ argoPhase, helmEvent: props.helmHook, weight, rank: 1 });
+      rbacAnnotations = hookAnnotations({ argoPhase, helmEvent: props.helmHook, weight, rank: 0 });
+    } else {
+      // Argo CD only: the same wave; its kind order syncs ServiceAccount, Role and RoleBinding before the Job.
+      rbacAnnotations = {
+        [ARGO_HOOK]: argoPhase,
+        [ARGO_HOOK_DELETE_POLICY]: 'BeforeHookCreation',
+        ...(props.syncWave === undefined ? {} : { [ARGO_SYNC_WAVE]: String(props.syncWave) }),
+      };
+      jobAnnotations = { ...rbacAnnotations };
     }
-    const wave = (o: KubeObject) => withSyncWave(o, props.syncWave);
+    jobAnnotations['kong-flavor-migrator/description'] = props.description;
     const sa = k8s.KubeServiceAccount.manifest({ metadata: meta(rbacAnnotations), automountServiceAccountToken: false });
     const role = k8s.KubeRole.manifest({ metadata: meta(rbacAnnotations), rules: props.rules });
     const binding = k8s.KubeRoleBinding.manifest({
@@ -95,7 +98,7 @@ export class HookJob extends Construct {
       subjects: [{ kind: 'ServiceAccount', name: props.name, namespace }],
     });
     const job = k8s.KubeJob.manifest({
-      metadata: meta(hookAnnotations),
+      metadata: meta(jobAnnotations),
       spec: {
         backoffLimit: 1,
         activeDeadlineSeconds: timeoutSeconds + 60,
@@ -139,6 +142,6 @@ export class HookJob extends Construct {
         },
       },
     });
-    this.objects = [sa, role, binding, job].map((o, i) => new ApiObject(this, ['ServiceAccount', 'Role', 'RoleBinding', 'Job'][i], wave(o as KubeObject)));
+    this.objects = [sa, role, binding, job].map((o, i) => new ApiObject(this, ['ServiceAccount', 'Role', 'RoleBinding', 'Job'][i], o as KubeObject));
   }
 }
