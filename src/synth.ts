@@ -17,6 +17,7 @@ import { runbook } from './render/runbook';
 import { addKustomizeFiles } from './render/kustomize';
 import { addHelmFiles } from './render/helm';
 import { routeReportMarkdown } from './routes';
+import { addFinalFiles } from './render/final';
 
 /** Plans the migration, throwing `PlanRefusedError` (exit 3) when there is no plan. */
 export function planOrThrow(spec: ResolvedSpec): Plan {
@@ -52,8 +53,9 @@ export function synthesize(spec: ResolvedSpec, plan: Plan = verifiedPlan(spec)):
     addObjectFiles(files, `${folder}/rollback`, chartObjects(rollbacks[i]));
   });
   addArgoCdFiles(files, spec, plan, app);
-  addKustomizeFiles(files, spec, plan, phases);
+  addKustomizeFiles(files, spec, plan, phases, rollbacks);
   addHelmFiles(files, spec, plan, app);
+  addFinalFiles(files, spec, plan);
   files.add('RUNBOOK.md', runbook(spec, plan));
   if (plan.routes) files.add('ROUTES.md', routeReportMarkdown(plan.routes, spec.routes.failOn));
   return { plan, files };

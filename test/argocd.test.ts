@@ -32,8 +32,11 @@ describe('Argo CD output', () => {
     expect(waves.spec.source).toEqual({ repoURL: 'https://github.com/acme/platform.git', targetRevision: 'v1', path: 'kong/migration/argocd/waves', directory: { recurse: false } });
     const p2 = YAML.parse(files.get('argocd/app-per-phase/02-restart-controller.yaml')!);
     expect(p2.metadata.name).toBe(waves.metadata.name); // one Application, promoted by changing its path
-    expect(p2.spec.source.path).toBe('kong/migration/phases/02-restart-controller');
-    expect(p2.spec.syncPolicy.automated).toEqual({ prune: false, selfHeal: false });
+    // app-per-phase: the cumulative Kustomize overlay (Argo CD builds it), promoted by hand.
+    expect(p2.spec.source).toEqual({ repoURL: 'https://github.com/acme/platform.git', targetRevision: 'v1', path: 'kong/migration/kustomize/overlays/02-restart-controller' });
+    expect(p2.spec.syncPolicy.automated).toBeUndefined();
+    const r2 = YAML.parse(files.get('argocd/app-per-phase/02-restart-controller-rollback.yaml')!);
+    expect(r2.spec.source.path).toBe('kong/migration/kustomize/overlays/02-restart-controller-rollback');
   });
 
   test('waves mode: gateways roll (wave 11), gate 1 (15), controller restarts (21), gate 2 (25), SyncFail report', () => {

@@ -1,5 +1,6 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
+import { PREFLIGHT_SECONDS } from '../plan/phase';
 import { GateCheck } from '../plan/types';
 import { ResolvedSpec } from '../spec/types';
 import { HookJob, HookTiming } from './HookJob';
@@ -22,9 +23,6 @@ export const selectorArg = (selector: Readonly<Record<string, string>>): string 
     .sort()
     .map((k) => `${k}=${selector[k]}`)
     .join(',');
-
-/** Seconds the preflight of gate 01 may take before it fails (within the gate's deadline). */
-export const PREFLIGHT_SECONDS = 120;
 
 /**
  * Shell functions shared by every gate. Each check loops until its condition holds or the

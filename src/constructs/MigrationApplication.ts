@@ -11,6 +11,8 @@ export interface MigrationApplicationProps {
   readonly path: string;
   /** Sync automatically when the Application (or its path) changes. @default false (sync by hand) */
   readonly automated?: boolean;
+  /** The path is a Kustomize overlay (Argo CD builds it) rather than a folder of plain manifests. @default false */
+  readonly kustomize?: boolean;
   /** The phase this Application promotes to, recorded as an annotation. @default none */
   readonly phaseId?: string;
 }
@@ -28,7 +30,8 @@ export function migrationApplicationManifest(props: MigrationApplicationProps): 
     },
     spec: {
       project: argo.project,
-      source: { repoUrl: argo.repoURL, targetRevision: argo.targetRevision, path: props.path, directory: { recurse: false } },
+      // Argo CD detects kustomization.yaml; a `directory` block would force the plain-manifests tool.
+      source: { repoUrl: argo.repoURL, targetRevision: argo.targetRevision, path: props.path, ...(props.kustomize ? {} : { directory: { recurse: false } }) },
       destination: { ...argoDestination(argo.cluster), namespace: spec.namespace },
       syncPolicy: {
         ...(props.automated ? { automated: { prune: false, selfHeal: false } } : {}),
@@ -40,9 +43,10 @@ export function migrationApplicationManifest(props: MigrationApplicationProps): 
 
 /**
  * The Argo CD Application that syncs a migration folder. In `app-per-phase` mode every phase's
- * Application has the same name and differs only in `path`, so promoting the next phase (by a
- * pull request that commits it) moves one Application forward instead of creating a second
- * owner of the same Deployments. Pruning is off: phases list only what they touch.
+ * Application has the same name and differs only in `path` (the phase's cumulative Kustomize
+ * overlay), so promoting the next phase moves one Application forward instead of creating a
+ * second owner of the same Deployments. No automated sync and no pruning: a person promotes
+ * each phase with `argocd app sync --revision`, which fails with the phase's gate.
  */
 export class MigrationApplication extends Construct {
   public readonly application: ApiObject;

@@ -158,6 +158,9 @@ function estimateSeconds(prev: InstallationState, next: InstallationState, check
   return seconds;
 }
 
+/** Seconds the preflight of gate 01 may take before it fails (within the gate's deadline). */
+export const PREFLIGHT_SECONDS = 120;
+
 /** The shortest deadline a gate gets when the spec sets none (the gates' former fixed default). */
 export const MIN_GATE_TIMEOUT_SECONDS = 600;
 

@@ -11,6 +11,7 @@ import { ResolvedSpec } from '../spec/types';
 import { blueGreenPhases, blueGreenRuledOut, greenNames } from './blueGreen';
 import { MigrationFacts, migrationFacts } from './facts';
 import { maintenancePhases } from './maintenance';
+import { lifecycleOf } from './lifecycle';
 import { PhaseInput, buildPhases, gateTimeoutWarnings } from './phase';
 import { decideRolling, rollingPhases } from './rolling';
 import { initialState } from './state';
@@ -50,6 +51,8 @@ export function planMigration(spec: ResolvedSpec): PlanResult {
       initial,
       phases: [],
       warnings: warningsFor(spec, f),
+      before: [],
+      after: [],
     };
     return { kind: 'plan', plan };
   }
@@ -130,7 +133,7 @@ export function planMigration(spec: ResolvedSpec): PlanResult {
 
   const phases = buildPhases(spec, initial, inputs);
   const zeroDowntime = phases.every((p) => p.zeroDowntime);
-  const plan: Plan = {
+  const planned: Omit<Plan, 'before' | 'after'> = {
     ...base,
     namespace: spec.namespace,
     strategy: chosen,
@@ -146,5 +149,6 @@ export function planMigration(spec: ResolvedSpec): PlanResult {
       : { downtimeWindowSeconds: phases.filter((p) => !p.zeroDowntime).reduce((sum, p) => sum + p.gate.timeoutSeconds, 0) }),
     ...(specHasRoutes(spec, routes) ? { routes } : {}),
   };
+  const plan: Plan = { ...planned, ...lifecycleOf(spec, { ...planned, before: [], after: [] }) };
   return { kind: 'plan', plan };
 }

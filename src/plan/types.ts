@@ -7,6 +7,7 @@ import { FeatureGates } from '../model/featureGates';
 import { Flavor, RouteShape } from '../model/flavor';
 import { IntOrPercent } from '../spec/intOrPercent';
 import type { RouteReport } from '../routes/types';
+import type { LifecycleStep } from './lifecycle';
 
 export type Labels = Readonly<Record<string, string>>;
 
@@ -181,6 +182,10 @@ export interface Plan {
   readonly downtimeWindowSeconds?: number;
   /** First phase from which rolling back no longer keeps serving, if any. */
   readonly rollbackNotZeroDowntimeFrom?: string;
+  /** Before the first phase: pause other deployers, preflight checks, save the objects (empty when nothing changes). */
+  readonly before: readonly LifecycleStep[];
+  /** After the last phase: write the final state to the source of truth, re-enable owners, clean up. */
+  readonly after: readonly LifecycleStep[];
   /** The verifier's verdict on the whole plan (set by `verifyPlan`). */
   readonly verification?: Verdict;
   /** The route-semantics report (`kong-flavor routes --json`), when the spec has routing objects. */

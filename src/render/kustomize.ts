@@ -8,7 +8,7 @@
 import { cleanCopy } from '../constructs/manifest';
 import { objectsOf, renderObject } from '../constructs/objectStates';
 import { PhaseChart } from '../constructs/PhaseChart';
-import { Plan } from '../plan/types';
+import { InstallationState, Plan } from '../plan/types';
 import { KubeObject, ResolvedSpec } from '../spec/types';
 import { OutputFiles } from './files';
 import { addObjectFiles, chartObjects, fileNamePart, sortObjects } from './manifests';
@@ -41,17 +41,31 @@ export function kustomizeBase(spec: ResolvedSpec): KubeObject[] {
   return sortObjects(spec.base.all.map((o) => cleanCopy(o)));
 }
 
-export function addKustomizeFiles(out: OutputFiles, spec: ResolvedSpec, plan: Plan, phaseCharts: readonly PhaseChart[]): void {
+/** The overlay folder of a phase (`NN-<slug>`) or of its rollback (`NN-<slug>-rollback`), relative to `dist/<name>/`. */
+export const overlayPath = (id: string): string => `kustomize/overlays/${id}`;
+
+/**
+ * Writes the base and one overlay per phase and per rollback. Each overlay is cumulative: the
+ * base patched to the state after the phase (or, for a rollback, before it), the objects the
+ * plan created by then, and only that step's own hooks (its gate, its removal Job).
+ */
+export function addKustomizeFiles(
+  out: OutputFiles,
+  spec: ResolvedSpec,
+  plan: Plan,
+  phaseCharts: readonly PhaseChart[],
+  rollbackCharts: readonly PhaseChart[] = [],
+): void {
   if (plan.phases.length === 0) return;
   const base = kustomizeBase(spec);
   const baseFiles = addObjectFiles(out, 'kustomize/base', base);
   out.add('kustomize/base/kustomization.yaml', kustomization(baseFiles, []));
   const inBase = new Map(base.map((o) => [key(o), o]));
+  const initial = objectsOf(plan.initial);
 
-  plan.phases.forEach((phase, i) => {
-    const dir = `kustomize/overlays/${phase.id}`;
-    const state = objectsOf(phase.state);
-    const initial = objectsOf(plan.initial);
+  const overlay = (id: string, stateOf: InstallationState, hooks: PhaseChart | undefined) => {
+    const dir = overlayPath(id);
+    const state = objectsOf(stateOf);
     const resources: KubeObject[] = [];
     const patches: PatchRef[] = [];
     const addPatch = (o: KubeObject, content: unknown, json: boolean) => {
@@ -73,9 +87,13 @@ export function addKustomizeFiles(out: OutputFiles, spec: ResolvedSpec, plan: Pl
       const b = inBase.get(k);
       if (b && !state.has(k)) addPatch(b, deletePatch(b), false);
     }
-    // The phase's own hooks (gate, removal): they belong to this step only.
-    resources.push(...chartObjects(phaseCharts[i]).filter((o) => o.kind !== 'Deployment' && o.kind !== 'Service'));
+    // The step's own hooks (gate, removal): they belong to this step only.
+    if (hooks) resources.push(...chartObjects(hooks).filter((o) => o.kind !== 'Deployment' && o.kind !== 'Service'));
     const resourceFiles = addObjectFiles(out, dir, resources);
     out.add(`${dir}/kustomization.yaml`, kustomization(['../../base', ...resourceFiles], patches));
+  };
+  plan.phases.forEach((phase, i) => {
+    overlay(phase.id, phase.state, phaseCharts[i]);
+    if (rollbackCharts[i]) overlay(`${phase.id}-rollback`, phase.rollbackTo, rollbackCharts[i]);
   });
 }

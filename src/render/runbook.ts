@@ -1,10 +1,16 @@
 /**
- * RUNBOOK.md: why this strategy, a diagram of the phases and gates, and per phase the exact
- * commands for each way of delivering (kubectl, Helm, git + Argo CD), what to watch, how long
- * it takes and how to roll back.
+ * RUNBOOK.md: why this strategy, what to do before you start, a diagram of the phases and
+ * gates, per phase the exact commands for each way of delivering (kubectl, Kustomize, Helm,
+ * Argo CD), what to watch, how long it takes, whether rolling back is still safe and how, and
+ * what to do after the last phase.
  */
-import { describeCheck } from '../plan/phase';
-import { Phase, Plan } from '../plan/types';
+import { controllerFilterTag, describeCheck, gateChecks } from '../plan/phase';
+import { migrationAppName } from '../plan/lifecycle';
+import { InstallationState, Phase, Plan } from '../plan/types';
+import { EXPRESSION_ROUTES_GATE } from '../model/featureGates';
+import { RouteShape } from '../model/flavor';
+import { controllerRouteShape } from '../model/rules';
+import { shellQuote } from '../constructs/shell';
 import { ResolvedSpec } from '../spec/types';
 import { routeRunbookSection } from '../routes';
 import { objectName } from '../constructs/names';
@@ -60,15 +66,103 @@ function helmCommands(spec: ResolvedSpec, plan: Plan, index: number): string[] {
   ];
 }
 
+/** A shell function, defined once, that waits for a hook Job to finish either way. */
+const GATE_WAIT = [
+  '# Waits for a Job to finish either way: 0 when it completed, 1 when it failed or the time ran out',
+  '# (kubectl wait --for=condition=complete would sit until its timeout on a failed gate).',
+  'gate_wait() { # namespace job seconds',
+  '  end=$(( $(date +%s) + $3 ))',
+  '  while [ "$(date +%s)" -lt "$end" ]; do',
+  `    s=$(kubectl -n "$1" get job "$2" -o jsonpath='{.status.conditions[?(@.status=="True")].type}' 2>/dev/null)`,
+  '    case " $s " in',
+  '      *" Complete "*) kubectl -n "$1" logs "job/$2" --tail=20; echo "job $2 completed"; return 0;;',
+  '      *" Failed "*) kubectl -n "$1" logs "job/$2" --tail=50; echo "job $2 FAILED: roll back (RUNBOOK.md)"; return 1;;',
+  '    esac',
+  '    sleep 10',
+  '  done',
+  '  echo "job $2 did not finish in $3 s: roll back (RUNBOOK.md)"; return 1',
+  '}',
+];
+
+/** Seconds to give a phase from apply to gate: its rollout, then the gate's own deadline. */
+const phaseSeconds = (phase: Phase) => phase.estimatedSeconds + phase.gate.timeoutSeconds + 60;
+
+/** Commands that promote one Argo CD Application to an overlay and fail unless that exact sync (gate included) succeeded. */
+function argoPromotion(spec: ResolvedSpec, file: string, seconds: number): string[] {
+  const app = migrationAppName(spec);
+  return [
+    `kubectl -n argocd apply -f argocd/app-per-phase/${file}.yaml   # or merge it into the repository your app-of-apps syncs`,
+    'REV=$(git rev-parse HEAD)   # the pushed commit that holds the overlay',
+    `argocd app sync ${app} --revision "$REV" --timeout ${seconds}`,
+    `kubectl -n argocd get application ${app} -o jsonpath='{.status.operationState.phase} {.status.operationState.syncResult.revision}{"\\n"}'   # must print: Succeeded $REV`,
+  ];
+}
+
+/** The pods of a selector with the fields a sidecar gate reads (flavor of the Kong container, Ready). */
+function podFlavorCommand(spec: ResolvedSpec, sel: string): string {
+  return `kubectl -n ${spec.namespace} get pods -l ${shellQuote(sel)} -o custom-columns='NAME:.metadata.name,PHASE:.status.phase,FLAVOR:.spec.containers[?(@.name=="${spec.gateway.container}")].env[?(@.name=="KONG_ROUTER_FLAVOR")].value,READY:.status.conditions[?(@.type=="Ready")].status'`;
+}
+
+/**
+ * Whether rolling back phase `index` depends on what the controller detected: an in-place plan
+ * whose controller will send another route shape at the end, before the phase that restarts it.
+ * Returns the shape a (re)started controller would send, when that is the case.
+ */
+function rollbackDependsOnController(spec: ResolvedSpec, plan: Plan, index: number): RouteShape | undefined {
+  if (plan.strategy !== 'rolling' || !spec.controller) return undefined;
+  const restart = plan.phases.findIndex((p) => p.restartsController);
+  if (restart < 0 || index >= restart) return undefined;
+  const kic = spec.controller.version;
+  const shape = (s: InstallationState) => {
+    const c = s.controllers.find((x) => x.name === spec.controller!.deployment);
+    const g = s.gateways.find((x) => x.name === spec.gateway.deployment);
+    return c && g ? controllerRouteShape(kic, g.flavor, c.featureGates[EXPRESSION_ROUTES_GATE] === true) : undefined;
+  };
+  const final = plan.phases[plan.phases.length - 1].state;
+  const before = shape(plan.initial);
+  const after = shape(final);
+  return after && before && after !== before ? after : undefined;
+}
+
+/** "Is rolling back still safe?": the routes the gateways hold tell what the controller detected. */
+function rollbackSafety(spec: ResolvedSpec, plan: Plan, index: number): string[] {
+  const shape = rollbackDependsOnController(spec, plan, index);
+  if (!shape || !spec.gateway.adminReachable) return [];
+  const ns = spec.namespace;
+  const gw = spec.gateway;
+  const sel = Object.keys(gw.selector).sort().map((k) => `${k}=${gw.selector[k]}`).join(',');
+  const c = spec.controller!;
+  const ctrl = plan.initial.controllers.find((x) => x.name === c.deployment)!;
+  const ctrlSel = Object.keys(ctrl.selector).sort().map((k) => `${k}=${ctrl.selector[k]}`).join(',');
+  const tags = spec.database === 'postgres' ? `&tags=${encodeURIComponent(controllerFilterTag(spec))}` : '';
+  const pattern = shape === 'expressions' ? '"expression" *: *"' : '"(paths|hosts|methods|headers|snis|sources|destinations)" *: *[[{]';
+  return [
+    '',
+    `**Is rolling back still safe?** Only while the controller has not detected ${plan.to}: once it has, it sends ${shape} routes, which gateways rolled back to ${plan.from} reject. The routes the gateways hold tell (the first 1000 are read); a controller pod started after you applied this phase may have detected it:`,
+    '',
+    '```sh',
+    `for pod in $(kubectl -n ${ns} get pods -l ${shellQuote(sel)} --field-selector=status.phase=Running -o jsonpath='{.items[*].metadata.name}'); do`,
+    `  if kubectl get --raw "/api/v1/namespaces/${ns}/pods/${gw.adminScheme}:$pod:${gw.adminPort}/proxy/routes?size=1000${tags}" | grep -Eq '${pattern}'; then echo "$pod holds ${shape} routes: NOT safe to roll back this phase alone; plan the reverse migration"; else echo "$pod: no ${shape} routes yet"; fi`,
+    'done',
+    `kubectl -n ${ns} get pods -l ${shellQuote(ctrlSel)} -o custom-columns='NAME:.metadata.name,STARTED:.status.startTime,RESTARTS:.status.containerStatuses[*].restartCount'`,
+    '```',
+  ];
+}
+
 function phaseSection(spec: ResolvedSpec, plan: Plan, phase: Phase, index: number): string[] {
   const ns = spec.namespace;
-  const gate = objectName(plan.name, 'gate', phase.id.slice(0, 2));
+  const nn = phase.id.slice(0, 2);
+  const gate = objectName(plan.name, 'gate', nn);
+  const rollbackGate = objectName(plan.name, 'gate', nn, 'rollback');
+  const deleteJobs = `kubectl -n ${ns} delete job -l kong-flavor-migrator/plan=${plan.name} --ignore-not-found`;
   const rollbackVerdict =
     phase.rollbackZeroDowntime === undefined
       ? ''
       : phase.rollbackZeroDowntime
         ? ' The verifier checked this rollback: it keeps serving.'
         : ' **The verifier found that this rollback is not zero-downtime in every interleaving** (see `plan.json`, `phases[].rollbackVerdict`).';
+  const hasGate = phase.gate.checks.length > 0;
+  const wait = (job: string) => (hasGate ? [`gate_wait ${ns} ${job} ${phaseSeconds(phase)}`] : []);
   const out = [
     `### ${phase.id}: ${phase.title}`,
     '',
@@ -81,54 +175,78 @@ function phaseSection(spec: ResolvedSpec, plan: Plan, phase: Phase, index: numbe
     '',
     `Takes about ${minutes(phase.estimatedSeconds)}; the gate gives up after ${minutes(phase.gate.timeoutSeconds)}.`,
     '',
-    '**kubectl**:',
+    '**kubectl** or **Kustomize** (the overlay is cumulative: the whole state after the phase, and its hooks):',
     '',
     '```sh',
     // A Job keeps its name: a finished one would pass (or fail) again at once, and its template cannot change.
-    `kubectl -n ${ns} delete job -l kong-flavor-migrator/plan=${plan.name} --ignore-not-found`,
+    deleteJobs,
     `kubectl apply -f phases/${phase.id}/`,
-    `kubectl -n ${ns} wait --for=condition=complete job/${gate} --timeout=${phase.gate.timeoutSeconds + 60}s`,
-    `kubectl -n ${ns} logs job/${gate}`,
+    `# or, with Kustomize: kubectl apply -k kustomize/overlays/${phase.id}`,
+    ...wait(gate),
     '```',
     ...helmCommands(spec, plan, index),
     '',
-    `**git + Argo CD** (app-per-phase): commit \`argocd/app-per-phase/${phase.id}.yaml\` (the Application \`${objectName('kong-flavor', spec.name)}\` now syncs \`phases/${phase.id}\`), then \`argocd app wait ${objectName('kong-flavor', spec.name)} --health --timeout ${phase.gate.timeoutSeconds + 60}\`.`,
+    `**Argo CD, app-per-phase** (the sync fails, and so does the command, when the rollout or the gate fails):`,
+    '',
+    '```sh',
+    ...argoPromotion(spec, phase.id, phaseSeconds(phase)),
+    '```',
     '',
     '**Watch** (the gate checks the same):',
     '',
-    ...phase.gate.checks.map((c) => `- ${describeCheck(c, ns)}`),
+    ...phase.gate.checks.map((c) => `- ${describeCheck(c, ns, spec.gateway.adminReachable)}`),
   ];
   const flavorCheck = phase.gate.checks.find((c) => c.check === 'flavor');
-  if (flavorCheck && flavorCheck.check === 'flavor' && spec.gateway.adminReachable) {
+  if (flavorCheck && flavorCheck.check === 'flavor') {
     const sel = Object.entries(flavorCheck.selector)
       .map(([k, v]) => `${k}=${v}`)
       .join(',');
     out.push(
       '',
       '```sh',
-      `for pod in $(kubectl -n ${ns} get pods -l ${sel} -o name | cut -d/ -f2); do`,
-      `  kubectl get --raw "/api/v1/namespaces/${ns}/pods/${spec.gateway.adminScheme}:$pod:${spec.gateway.adminPort}/proxy/" | grep -o '"router_flavor":"[a-z_]*"'`,
-      'done',
+      ...(spec.gateway.adminReachable
+        ? [
+            `for pod in $(kubectl -n ${ns} get pods -l ${shellQuote(sel)} --field-selector=status.phase=Running -o jsonpath='{.items[*].metadata.name}'); do`,
+            `  echo "$pod $(kubectl get --raw "/api/v1/namespaces/${ns}/pods/${spec.gateway.adminScheme}:$pod:${spec.gateway.adminPort}/proxy/" | grep -o '"router_flavor": *"[a-z_]*"')"`,
+            'done',
+          ]
+        : [podFlavorCommand(spec, sel)]),
       '```',
     );
   }
+  out.push(...rollbackSafety(spec, plan, index));
   out.push(
     '',
     `**Roll back**: ${phase.rollback}${rollbackVerdict}`,
     '',
     '```sh',
-    `kubectl -n ${ns} delete job -l kong-flavor-migrator/plan=${plan.name} --ignore-not-found`,
+    deleteJobs,
     `kubectl apply -f phases/${phase.id}/rollback/`,
-    `kubectl -n ${ns} wait --for=condition=complete job/${objectName(plan.name, 'gate', phase.id.slice(0, 2), 'rollback')} --timeout=${phase.gate.timeoutSeconds + 60}s`,
+    `# or, with Kustomize: kubectl apply -k kustomize/overlays/${phase.id}-rollback`,
+    ...(gateChecks(spec, phase.state, phase.rollbackTo).length > 0 ? [`gate_wait ${ns} ${rollbackGate} ${phaseSeconds(phase)}`] : []),
     '```',
     '',
-    `Argo CD: commit \`argocd/app-per-phase/${phase.id}-rollback.yaml\` instead.${
-      index === 0
-        ? ''
-        : ` This returns the objects to their state after ${plan.phases[index - 1].id}, not what the controller has since detected or written; chaining the earlier phases' rollbacks after it is not verified. To go further back, plan the reverse migration (\`to: ${plan.from}\`) from where you are.`
-    }`,
+    `Argo CD, app-per-phase: the same with \`${phase.id}-rollback\`:`,
+    '',
+    '```sh',
+    ...argoPromotion(spec, `${phase.id}-rollback`, phaseSeconds(phase)),
+    '```',
+    ...(index === 0
+      ? []
+      : [
+          '',
+          `This returns the objects to their state after ${plan.phases[index - 1].id}, not what the controller has since detected or written; chaining the earlier phases' rollbacks after it is not verified. To go further back, plan the reverse migration (\`to: ${plan.from}\`) from where you are.`,
+        ]),
     '',
   );
+  return out;
+}
+
+function lifecycleSection(title: string, steps: Plan['before']): string[] {
+  const out = [`## ${title}`, ''];
+  steps.forEach((s, i) => {
+    out.push(`${i + 1}. **${s.title}.** ${s.text}`, '', '   ```sh', ...s.commands.map((c) => `   ${c}`), '   ```', '');
+  });
   return out;
 }
 
@@ -168,14 +286,24 @@ export function runbook(spec: ResolvedSpec, plan: Plan): string {
     lines.push(`Rolling back is not guaranteed zero-downtime from phase ${plan.rollbackNotZeroDowntimeFrom} on.`, '');
   }
   if (plan.routes) lines.push(...routeRunbookSection(plan.routes, spec.routes.failOn));
+  const app = migrationAppName(spec);
   lines.push(
+    ...lifecycleSection('Before you start', plan.before),
+    'In the shell you run the phases from, define `gate_wait` (each phase below uses it):',
+    '',
+    '```sh',
+    ...GATE_WAIT,
+    '```',
+    '',
     '## Phases and gates',
     '',
     ...diagram(plan),
     '',
-    'Apply one phase at a time and go on only when its gate Job has completed. Every phase folder holds the full desired state of the objects it touches, so re-applying it is safe; the commands below delete the plan\'s finished hook Jobs first, so the gate runs again.',
+    'Apply one phase at a time and go on only when its gate Job has completed. Every phase folder holds the full desired state of the objects it touches, so re-applying it is safe; the commands below delete the plan\'s finished hook Jobs first, so the gate runs again. Each Kustomize overlay (`kustomize/overlays/NN-<slug>`) holds the whole state after its phase (your objects, patched) and that phase\'s hooks.',
     '',
-    'Before you start: `kong-flavor verify <spec>` proves the plan; `kong-flavor verify --naive <spec>` shows what editing the flavor in place would do.',
+    '## Argo CD: one Application per phase (app-per-phase)',
+    '',
+    `\`argocd/app-per-phase/NN-<slug>.yaml\` is one Application, \`${app}\`, pointed at the cumulative overlay of phase NN (\`kustomize/overlays/NN-<slug>\`): every object the migration has touched so far is in it, so nothing shows "requires pruning" and no sync deletes a gateway. It has no automated sync: each phase is promoted by \`argocd app sync --revision <commit>\`, which waits for the sync operation (the rollout, then the gate, a \`Sync\` hook) and exits non-zero when it fails. Hook Jobs do not count toward an Application's health, and \`argocd app wait --health\` returns before Argo CD has even seen a new commit, so never promote on health alone; check that the operation succeeded for the commit you meant.`,
     '',
     '## One Argo CD sync instead (waves)',
     '',
@@ -183,12 +311,13 @@ export function runbook(spec: ResolvedSpec, plan: Plan): string {
       folded.length ? ` (except for ${folded.map((k) => k.replace('/', ' ')).join(', ')}: created mid-plan and changed later, it is declared once at its final state; use app-per-phase to apply its earlier states)` : ''
     }.`,
     '',
-    'Sync it once. Every sync runs the hooks again, so a second sync after success would replay the earlier phases (and their gates); once it has succeeded, point the Application at your final manifests or delete it (the objects stay).',
+    `Sync it once. Every sync runs the hooks again, so a second sync after success would replay the earlier phases (and their gates). Once it has succeeded, delete the Application **without cascading** (its objects are your Kong Deployments and Services): \`kubectl -n argocd delete application ${app}\` (it carries no \`resources-finalizer.argocd.argoproj.io\`; check with \`kubectl -n argocd get application ${app} -o jsonpath='{.metadata.finalizers}'\`) or \`argocd app delete ${app} --cascade=false\`. **Never a plain \`argocd app delete ${app}\`**: it cascades by default and deletes both Kong Deployments. Or point it at your final manifests (see After the last phase).`,
     '',
     '## Phase by phase',
     '',
   );
   plan.phases.forEach((p, i) => lines.push(...phaseSection(spec, plan, p, i)));
+  lines.push(...lifecycleSection('After the last phase', plan.after));
   if (plan.warnings.length) lines.push('## Warnings', '', ...plan.warnings.map((w) => `- ${w}`), '');
   return lines.join('\n');
 }

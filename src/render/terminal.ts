@@ -48,6 +48,14 @@ export function formatPlan(plan: Plan): string {
   if (plan.rollbackNotZeroDowntimeFrom) {
     lines.push(pc.yellow(`Rollback is not guaranteed zero-downtime from phase ${plan.rollbackNotZeroDowntimeFrom} on.`));
   }
+  if (plan.before.length > 0) {
+    lines.push('');
+    lines.push(pc.bold('Before you start:'));
+    plan.before.forEach((s, i) => lines.push(`  ${i + 1}. ${s.title}`));
+    lines.push(pc.bold('After the last phase:'));
+    plan.after.forEach((s, i) => lines.push(`  ${i + 1}. ${s.title}`));
+    lines.push('  (commands in RUNBOOK.md and plan.json)');
+  }
   if (plan.ruledOut.length > 0) {
     lines.push('');
     lines.push(pc.bold('Ruled out:'));
