@@ -18,6 +18,7 @@ import { addKustomizeFiles } from './render/kustomize';
 import { addHelmFiles } from './render/helm';
 import { routeReportMarkdown } from './routes';
 import { addFinalFiles } from './render/final';
+import { addPatchFiles } from './render/patches';
 
 /** Plans the migration, throwing `PlanRefusedError` (exit 3) when there is no plan. */
 export function planOrThrow(spec: ResolvedSpec): Plan {
@@ -51,6 +52,8 @@ export function synthesize(spec: ResolvedSpec, plan: Plan = verifiedPlan(spec)):
     const folder = `phases/${chart.phase.id}`;
     addObjectFiles(files, folder, chartObjects(chart));
     addObjectFiles(files, `${folder}/rollback`, chartObjects(rollbacks[i]));
+    addPatchFiles(files, folder, chart.patches);
+    addPatchFiles(files, `${folder}/rollback`, rollbacks[i].patches);
   });
   addArgoCdFiles(files, spec, plan, app);
   addKustomizeFiles(files, spec, plan, phases, rollbacks);

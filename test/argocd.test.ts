@@ -1,7 +1,7 @@
 import * as YAML from 'yaml';
 import { wavesLayout } from '../src/constructs/WavesChart';
 import { synthesize } from '../src/synth';
-import { resolve, specDoc, yamlObjects } from './helpers';
+import { resolve, sourced, specDoc, yamlObjects } from './helpers';
 import { validateObject } from './validate';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -17,7 +17,7 @@ function folder(files: ReturnType<typeof synthesize>['files'], dir: string): Any
 }
 
 describe('Argo CD output', () => {
-  const spec = resolve(specDoc({ spec: { output: { argocd: { repoURL: 'https://github.com/acme/platform.git', targetRevision: 'v1', path: 'kong/migration' } } } }));
+  const spec = resolve(sourced(specDoc({ spec: { output: { argocd: { repoURL: 'https://github.com/acme/platform.git', targetRevision: 'v1', path: 'kong/migration' } } } })));
   const { plan, files } = synthesize(spec);
 
   test('both modes are emitted and every object validates (Argo CD schema and Kubernetes)', () => {
@@ -53,7 +53,7 @@ describe('Argo CD output', () => {
   });
 
   test('waves mode walks through every phase state: earlier states of objects changed twice are applied by hooks', () => {
-    const pg = resolve(specDoc({ spec: { database: 'postgres', gateway: { replicas: 4, maxSurge: '25%', maxUnavailable: '25%' } } }));
+    const pg = resolve(sourced(specDoc({ spec: { database: 'postgres', gateway: { replicas: 4, maxSurge: '25%', maxUnavailable: '25%' } } })));
     const r = synthesize(pg);
     const layout = wavesLayout(r.plan);
     // The controller is frozen (phase 1) before it is declared at its final state (phase 3).
@@ -74,7 +74,7 @@ describe('Argo CD output', () => {
   });
 
   test('blue-green in one sync: green declared in wave 11, cutover 20, blue scaled by a hook in 31 and deleted in 42', () => {
-    const bg = synthesize(resolve(specDoc({ spec: { from: 'expressions', to: 'traditional' } })));
+    const bg = synthesize(resolve(sourced(specDoc({ spec: { from: 'expressions', to: 'traditional' } }))));
     const objs = folder(bg.files, 'argocd/waves');
     const byName = (kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
     expect(wave(byName('Deployment', 'proxy-kong-green'))).toBe(11);
@@ -101,7 +101,7 @@ describe('RUNBOOK.md', () => {
   });
 
   test('kubectl commands delete the finished hook Jobs before each apply, so a re-applied gate runs again', () => {
-    const { files, plan } = synthesize(resolve(specDoc()));
+    const { files, plan } = synthesize(resolve(sourced(specDoc())));
     const md = files.get('RUNBOOK.md')!;
     for (const p of plan.phases) {
       for (const folder of [`phases/${p.id}/`, `phases/${p.id}/rollback/`]) {

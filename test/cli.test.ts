@@ -67,7 +67,8 @@ describe('kong-flavor CLI', () => {
     const ta = readTree(path.join(a, 'seed'));
     const tb = readTree(path.join(b, 'seed'));
     expect(Object.keys(ta)).toContain('plan.json');
-    expect(Object.keys(ta)).toContain('phases/02-cutover/01-service-kong-proxy.yaml');
+    // No spec.source: the cutover is a patch of the Service's selector, applied with kubectl patch.
+    expect(Object.keys(ta)).toContain('phases/02-cutover/patches/01-service-kong-proxy.yaml');
     expect(tb).toEqual(ta);
   });
 

@@ -4,7 +4,7 @@ import { controllerDeploymentManifest } from '../src/constructs/ControllerDeploy
 import { RESTART_ANNOTATION } from '../src/constructs/ControllerRestart';
 import { KubeObject } from '../src/spec/types';
 import { synthesize } from '../src/synth';
-import { resolve, specDoc, yamlObjects } from './helpers';
+import { resolve, specDoc, yamlObjects, sourced } from './helpers';
 import { validateObject } from './validate';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -21,7 +21,7 @@ const byKindName = (objs: Any[], kind: string, name: string) => objs.find((o) =>
 const envOf = (container: Any) => Object.fromEntries((container.env ?? []).map((e: Any) => [e.name, e.value]));
 
 describe('-> expressions, DB-less separate: emitted manifests', () => {
-  const spec = resolve(specDoc({ spec: { gateway: { maxSurge: '25%', maxUnavailable: '25%', replicas: 4 } } }));
+  const spec = resolve(sourced(specDoc({ spec: { gateway: { maxSurge: '25%', maxUnavailable: '25%', replicas: 4 } } })));
   const { plan, files } = synthesize(spec);
   const p1 = phaseObjects(files, 'phases/01-gateways-to-expressions');
   const p2 = phaseObjects(files, 'phases/02-restart-controller');
@@ -61,7 +61,7 @@ describe('-> expressions, DB-less separate: emitted manifests', () => {
   });
 
   test('the restart annotation is stable: two syntheses give the same bytes', () => {
-    const again = synthesize(resolve(specDoc({ spec: { gateway: { maxSurge: '25%', maxUnavailable: '25%', replicas: 4 } } }))).files;
+    const again = synthesize(spec).files;
     expect(again.paths()).toEqual(files.paths());
     for (const p of files.paths()) expect(again.get(p)).toBe(files.get(p));
   });
@@ -92,7 +92,7 @@ describe('restart annotation value', () => {
 });
 
 describe('blue-green (seed scenario): green stack', () => {
-  const spec = resolve(specDoc({ spec: { from: 'expressions', to: 'traditional', gateway: { image: 'kong:3.5' }, controller: { image: 'kong/kubernetes-ingress-controller:3.0' } } }));
+  const spec = resolve(sourced(specDoc({ spec: { from: 'expressions', to: 'traditional', gateway: { image: 'kong:3.5' }, controller: { image: 'kong/kubernetes-ingress-controller:3.0' } } })));
   const { files } = synthesize(spec);
   const up = phaseObjects(files, 'phases/01-green-stack-up');
 

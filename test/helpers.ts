@@ -84,3 +84,17 @@ export function yamlObjects(text: string): Record<string, any>[] { // eslint-dis
     .map((d) => d.toJS())
     .filter((o) => o !== null && o !== undefined);
 }
+
+/**
+ * The same spec with its modelled objects written out as `spec.source.manifests`: tests of
+ * whole-object output (waves, phase folders) use it, since without a source the tool emits
+ * patches of the planned fields only.
+ */
+export function sourced(doc: Obj): Obj {
+  const spec = resolve(doc);
+  const file = path.join(tempDir(), 'kong.yaml');
+  fs.writeFileSync(file, spec.base.all.map((o) => YAML.stringify(o)).join('---\n'));
+  const copy = structuredClone(doc) as { spec: Obj };
+  copy.spec.source = { manifests: file };
+  return copy as unknown as Obj;
+}

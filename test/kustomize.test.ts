@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { writeOutput } from '../src/render/write';
 import { synthesize } from '../src/synth';
-import { resolve, specDoc, tempDir, yamlObjects } from './helpers';
+import { resolve, sourced, specDoc, tempDir, yamlObjects } from './helpers';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -37,7 +37,7 @@ const cases: [string, Record<string, unknown>][] = [
 ];
 
 describe.each(cases)('Kustomize overlays build with kubectl kustomize (%s)', (_name, doc) => {
-  const spec = resolve(doc);
+  const spec = resolve(sourced(doc));
   const { plan, files } = synthesize(spec);
   const out = path.join(tempDir(), spec.name);
   writeOutput(out, files);

@@ -6,7 +6,7 @@ import { loadSpec } from '../src/spec/load';
 import { writeOutput } from '../src/render/write';
 import { synthesize } from '../src/synth';
 import { runScript } from './busybox';
-import { ROOT, resolve, specDoc, tempDir, yamlObjects } from './helpers';
+import { ROOT, resolve, sourced, specDoc, tempDir, yamlObjects } from './helpers';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -122,7 +122,7 @@ describe('after the last phase: the final state for the source of truth', () => 
 });
 
 describe('app-per-phase: cumulative overlays, promoted by a sync that fails with its gate', () => {
-  const spec = resolve(specDoc({ spec: { database: 'postgres' } }));
+  const spec = resolve(sourced(specDoc({ spec: { database: 'postgres' } })));
   const { plan, files } = synthesize(spec);
   const out = path.join(tempDir(), spec.name);
   writeOutput(out, files);

@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { gateChecks } from '../plan/phase';
 import { InstallationState, Phase, Plan } from '../plan/types';
-import { ResolvedSpec } from '../spec/types';
+import { KubeObject, ResolvedSpec } from '../spec/types';
 import { ControllerDeployment } from './ControllerDeployment';
 import { FlavorGate } from './FlavorGate';
 import { GatewayDeployment } from './GatewayDeployment';
@@ -10,7 +10,7 @@ import { KongService } from './KongService';
 import { objectName } from './names';
 import { NamedObject } from './HookJob';
 import { ObjectRemoval } from './ObjectRemoval';
-import { PlanObject, objectChanged, objectsOf } from './objectStates';
+import { PlanObject, objectChanged, objectPatch, objectsOf, patchesOnly } from './objectStates';
 
 /** Sync waves inside a phase: Services first (a controller discovers gateways through them), then Deployments, removals, the gate. */
 export const WAVE_OFFSET = { services: 0, deployments: 1, removals: 2, gate: 5 } as const;
@@ -44,6 +44,25 @@ export function changedObjects(prev: InstallationState, next: InstallationState)
 }
 
 /**
+ * Without `spec.source`: the strategic-merge patches that take the objects existing in `prev`
+ * to `next` (Services first), and the objects `next` creates, which must be sent whole.
+ */
+export function stepPatches(spec: ResolvedSpec, prev: InstallationState, next: InstallationState): { patches: KubeObject[]; created: PlanObject[] } {
+  const before = objectsOf(prev);
+  const patches: KubeObject[] = [];
+  const created: PlanObject[] = [];
+  for (const o of changedObjects(prev, next).changed) {
+    const was = before.get(`${o.kind}/${o.name}`);
+    if (!was) created.push(o);
+    else {
+      const patch = objectPatch(spec, was, o);
+      if (patch) patches.push(patch);
+    }
+  }
+  return { patches, created };
+}
+
+/**
  * One phase as a chart: the full desired state of the objects the phase touches, a Job that
  * removes what the phase deletes, and the phase's gate. `direction: 'rollback'` renders the
  * way back to the state before the phase, gated the same way.
@@ -51,6 +70,11 @@ export function changedObjects(prev: InstallationState, next: InstallationState)
 export class PhaseChart extends Chart {
   public readonly phase: Phase;
   public readonly direction: 'forward' | 'rollback';
+  /**
+   * Without `spec.source`: strategic-merge patches of the existing objects the step changes
+   * (Services first), applied with `kubectl patch`; those objects are then not in the chart.
+   */
+  public readonly patches: KubeObject[] = [];
 
   constructor(scope: Construct, id: string, props: PhaseChartProps) {
     super(scope, id, { disableResourceNameHashes: true });
@@ -59,14 +83,16 @@ export class PhaseChart extends Chart {
     const phase = plan.phases[index];
     this.phase = phase;
     this.direction = direction;
-    const before = index === 0 ? plan.initial : plan.phases[index - 1].state;
-    const [prev, next] = direction === 'forward' ? [before, phase.state] : [phase.state, before];
+    const start = index === 0 ? plan.initial : plan.phases[index - 1].state;
+    const [prev, next] = direction === 'forward' ? [start, phase.state] : [phase.state, start];
     const base = phaseWave(index);
     const nn = phase.id.slice(0, 2);
     const suffix = direction === 'forward' ? '' : 'rollback';
 
     const changed = changedObjects(prev, next);
-    for (const o of changed.changed) {
+    const step = patchesOnly(spec) ? stepPatches(spec, prev, next) : undefined;
+    if (step) this.patches.push(...step.patches);
+    for (const o of step ? step.created : changed.changed) {
       const syncWave = base + WAVE_OFFSET.deployments;
       if (o.role === 'service') new KongService(this, `Service-${o.name}`, { spec, state: o.state, syncWave: base + WAVE_OFFSET.services });
       else if (o.role === 'gateway') new GatewayDeployment(this, `Gateway-${o.name}`, { spec, state: o.state, syncWave });

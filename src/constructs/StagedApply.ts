@@ -10,6 +10,11 @@ export interface StagedApplyProps extends HookTiming {
   readonly name: string;
   /** The objects to apply, as a phase needs them; they must already exist. */
   readonly objects: readonly KubeObject[];
+  /**
+   * Apply strategic-merge patches (`kubectl patch`) instead of whole objects: `objects` are
+   * then patches, as `strategicMergePatch` makes them (specs without `source`). @default false
+   */
+  readonly patch?: boolean;
   /** The phase, for logs. */
   readonly phaseId: string;
 }
@@ -28,10 +33,13 @@ export class StagedApply extends Construct {
     super(scope, id);
     const { spec } = props;
     // The manifests travel as one quoted word, not a here-document a line of the YAML could end.
+    const ns = shellQuote(spec.namespace);
     const script = [
       'set -eu',
-      `echo ${shellQuote(`phase ${props.phaseId}: applying ${props.objects.map((o) => `${o.kind} ${o.metadata.name}`).join(', ')}`)}`,
-      `printf '%s\\n' ${shellQuote(toYamlStream(props.objects).trimEnd())} | kubectl -n ${shellQuote(spec.namespace)} apply -f -`,
+      `echo ${shellQuote(`phase ${props.phaseId}: ${props.patch ? 'patching' : 'applying'} ${props.objects.map((o) => `${o.kind} ${o.metadata.name}`).join(', ')}`)}`,
+      ...(props.patch
+        ? props.objects.map((o) => `kubectl -n ${ns} patch ${o.kind.toLowerCase()} ${shellQuote(o.metadata.name)} --type strategic -p ${shellQuote(JSON.stringify(o))}`)
+        : [`printf '%s\\n' ${shellQuote(toYamlStream(props.objects).trimEnd())} | kubectl -n ${ns} apply -f -`]),
     ].join('\n');
     this.job = new HookJob(this, 'Job', {
       ...props,

@@ -5,8 +5,8 @@ import { KubeObject, ResolvedSpec } from '../spec/types';
 import { FlavorGate } from './FlavorGate';
 import { objectName } from './names';
 import { ObjectRemoval } from './ObjectRemoval';
-import { PlanObject, objectChanged, objectsOf, renderObject } from './objectStates';
-import { WAVE_OFFSET, phaseWave } from './PhaseChart';
+import { PlanObject, objectChanged, objectsOf, patchesOnly, renderObject } from './objectStates';
+import { WAVE_OFFSET, phaseWave, stepPatches } from './PhaseChart';
 import { StagedApply } from './StagedApply';
 import { SyncFailReport } from './SyncFailReport';
 import { withSyncWave } from './syncWave';
@@ -76,13 +76,30 @@ export class WavesChart extends Chart {
     super(scope, id, { disableResourceNameHashes: true });
     const { spec, plan } = props;
     this.layout = wavesLayout(plan);
+    // Without spec.source, the objects that exist before the migration are never sent whole:
+    // each phase's changes to them are patched by a hook at the phase's wave.
+    const patching = patchesOnly(spec);
+    const initial = objectsOf(plan.initial);
+    const states = [plan.initial, ...plan.phases.map((p) => p.state)];
     for (const { phase, object } of this.layout.declared) {
+      if (patching && initial.has(`${object.kind}/${object.name}`)) continue;
       const offset = object.kind === 'Service' ? WAVE_OFFSET.services : WAVE_OFFSET.deployments;
       new ApiObject(this, `${object.kind}-${object.name}`, withSyncWave(renderObject(spec, object) as KubeObject, phaseWave(phase) + offset));
     }
     plan.phases.forEach((phase, i) => {
       const nn = phase.id.slice(0, 2);
-      const staged = this.layout.staged.get(i);
+      const patches = patching ? stepPatches(spec, states[i], states[i + 1]).patches : [];
+      if (patches.length) {
+        new StagedApply(this, `Staged-${nn}`, {
+          spec,
+          name: objectName(plan.name, 'apply', nn),
+          phaseId: phase.id,
+          objects: patches,
+          patch: true,
+          syncWave: phaseWave(i) + WAVE_OFFSET.deployments,
+        });
+      }
+      const staged = patching ? undefined : this.layout.staged.get(i);
       if (staged) {
         new StagedApply(this, `Staged-${nn}`, {
           spec,

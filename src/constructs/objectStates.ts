@@ -3,6 +3,7 @@ import { KubeObject, ResolvedSpec } from '../spec/types';
 import { controllerDeploymentManifest } from './ControllerDeployment';
 import { gatewayDeploymentManifest } from './GatewayDeployment';
 import { kongServiceManifest } from './KongService';
+import { strategicMergePatch } from './strategicPatch';
 
 /** One object of the plan in one state: what it is and how to render it. */
 export type PlanObject =
@@ -29,6 +30,20 @@ export function renderObject(spec: ResolvedSpec, obj: PlanObject): KubeObject {
     case 'service':
       return kongServiceManifest(spec, obj.state);
   }
+}
+
+/**
+ * Whether objects are emitted as patches of the planned fields rather than whole: without
+ * `spec.source` the tool knows the user's objects only as modelled on KIC's all-in-one
+ * manifests, and a whole object applied over the user's own would remove their fields.
+ */
+export function patchesOnly(spec: ResolvedSpec): boolean {
+  return spec.base.origin === 'modelled';
+}
+
+/** The strategic-merge patch that takes an existing object from one plan state to another (undefined: no change). */
+export function objectPatch(spec: ResolvedSpec, before: PlanObject, after: PlanObject): KubeObject | undefined {
+  return strategicMergePatch(renderObject(spec, before), renderObject(spec, after));
 }
 
 /** Whether an object differs between two states (absent counts as different). */

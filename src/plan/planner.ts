@@ -28,7 +28,7 @@ function warningsFor(spec: ResolvedSpec, f: MigrationFacts): string[] {
   }
   if (spec.base.origin === 'modelled') {
     out.push(
-      "no spec.source: the Deployments are modelled on KIC's all-in-one manifests; give spec.source (your manifests or chart values) so the emitted objects keep your containers, probes and settings",
+      "no spec.source: your objects are known only as modelled on KIC's all-in-one manifests, so the output patches the planned fields of your own (kubectl patch, Kustomize overlays over your manifests in kustomize/base/) and never sends them whole; give spec.source (your manifests or chart values) for whole objects, Argo CD declaring them, and final/",
     );
   }
   return out;
@@ -142,7 +142,16 @@ export function planMigration(spec: ResolvedSpec): PlanResult {
     ruledOut,
     initial,
     phases,
-    warnings: [...warningsFor(spec, f), ...gateTimeoutWarnings(spec, phases), ...routeWarnings(routes)],
+    warnings: [
+      ...warningsFor(spec, f),
+      ...gateTimeoutWarnings(spec, phases),
+      ...routeWarnings(routes),
+      ...(chosen === 'blue-green' && spec.base.origin === 'modelled'
+        ? [
+            `blue-green without spec.source: the green stack is created from the modelled objects, not as copies of yours (volumes, certificates, plugins, settings); give them as spec.source.manifests (kubectl -n ${spec.namespace} get deployment,service -o yaml) so green runs what blue runs`,
+          ]
+        : []),
+    ],
     ...(extraCapacity ? { extraCapacity } : {}),
     ...(zeroDowntime
       ? {}

@@ -6,10 +6,13 @@
  *   to merge into the user's values, only what the target needs (no gate hooks, the user's own
  *   rollout strategy);
  * - manifests: `final/`, every object of the user's manifests at its final state (Secrets are
- *   never copied), and the objects the plan created; the deleted ones are left out.
+ *   never copied), and the objects the plan created; the deleted ones are left out;
+ * - no source: `final/patches/`, the planned fields only (strategic-merge patches).
  */
 import * as YAML from 'yaml';
-import { objectsOf, renderObject } from '../constructs/objectStates';
+import { objectsOf, patchesOnly, renderObject } from '../constructs/objectStates';
+import { stepPatches } from '../constructs/PhaseChart';
+import { addPatchFiles } from './patches';
 import { cleanCopy } from '../constructs/manifest';
 import { Plan } from '../plan/types';
 import { KubeObject, ResolvedSpec } from '../spec/types';
@@ -40,6 +43,8 @@ export function finalObjects(spec: ResolvedSpec, plan: Plan): KubeObject[] {
 export function addFinalFiles(out: OutputFiles, spec: ResolvedSpec, plan: Plan): void {
   if (plan.phases.length === 0) return;
   if (spec.base.origin === 'manifests') addObjectFiles(out, 'final', finalObjects(spec, plan));
+  // Without a source: the planned fields only, from today's state to the final one.
+  if (patchesOnly(spec)) addPatchFiles(out, 'final', stepPatches(spec, plan.initial, plan.phases[plan.phases.length - 1].state).patches);
   if (!spec.helm) return;
   const values = phaseValues(spec, plan, plan.phases.length - 1).values;
   for (const t of releaseTargets(spec)) {

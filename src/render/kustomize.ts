@@ -1,12 +1,14 @@
 /**
- * Kustomize output: `kustomize/base/` holds the user's objects (or the modelled ones) as they
- * are today; `kustomize/overlays/NN-<slug>/` brings the base to the state after phase NN with
- * JSON patches of only the fields the plan changes, adds the objects the plan creates and the
+ * Kustomize output: `kustomize/base/` holds the user's objects as they are today (from
+ * `spec.source`; without one, a placeholder for the user's own manifests);
+ * `kustomize/overlays/NN-<slug>/` brings the base to the state after phase NN with patches of
+ * only the fields the plan changes (JSON patches with `test` guards against a source's objects,
+ * strategic-merge patches by name without one), adds the objects the plan creates and the
  * phase's gate Job, and deletes what the plan removed. `kubectl kustomize overlays/NN-<slug>`
  * builds it.
  */
 import { cleanCopy } from '../constructs/manifest';
-import { objectsOf, renderObject } from '../constructs/objectStates';
+import { objectPatch, objectsOf, patchesOnly, renderObject } from '../constructs/objectStates';
 import { PhaseChart } from '../constructs/PhaseChart';
 import { InstallationState, Plan } from '../plan/types';
 import { KubeObject, ResolvedSpec } from '../spec/types';
@@ -36,9 +38,24 @@ function target(o: KubeObject): PatchRef['target'] {
   return { ...(group ? { group } : {}), version, kind: o.kind, name: o.metadata.name, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}) };
 }
 
-/** The base objects, cleaned of what the API server owns, in apply order. */
+/**
+ * The base objects, cleaned of what the API server owns, in apply order. None without
+ * `spec.source`: the base is then the user's own manifests, which they put there.
+ */
 export function kustomizeBase(spec: ResolvedSpec): KubeObject[] {
+  if (patchesOnly(spec)) return [];
   return sortObjects(spec.base.all.map((o) => cleanCopy(o)));
+}
+
+/** The base kustomization without `spec.source`: a placeholder that says what to put there. */
+function placeholderBase(plan: Plan): string {
+  const names = [...objectsOf(plan.initial).values()].map((o) => `${o.kind} ${o.name}`).join(', ');
+  return [
+    '# No spec.source: put your own manifests of these objects here (files in this folder, or paths to',
+    `# them), as you deploy them today: ${names}.`,
+    '# The overlays patch only the planned fields (strategic-merge patches); they fail to build until then.',
+    kustomization([], []),
+  ].join('\n');
 }
 
 /** The overlay folder of a phase (`NN-<slug>`) or of its rollback (`NN-<slug>-rollback`), relative to `dist/<name>/`. */
@@ -59,7 +76,7 @@ export function addKustomizeFiles(
   if (plan.phases.length === 0) return;
   const base = kustomizeBase(spec);
   const baseFiles = addObjectFiles(out, 'kustomize/base', base);
-  out.add('kustomize/base/kustomization.yaml', kustomization(baseFiles, []));
+  out.add('kustomize/base/kustomization.yaml', patchesOnly(spec) ? placeholderBase(plan) : kustomization(baseFiles, []));
   const inBase = new Map(base.map((o) => [key(o), o]));
   const initial = objectsOf(plan.initial);
 
@@ -74,6 +91,13 @@ export function addKustomizeFiles(
       patches.push(json ? { path: name, target: target(o) } : { path: name });
     };
     for (const [k, obj] of state) {
+      const was = initial.get(k);
+      if (patchesOnly(spec) && was) {
+        // The user's own object: a strategic-merge patch of the planned fields, by name.
+        const patch = objectPatch(spec, was, obj);
+        if (patch) addPatch(patch, patch, false);
+        continue;
+      }
       const rendered = renderObject(spec, obj);
       const b = inBase.get(k);
       if (b) {
@@ -83,9 +107,10 @@ export function addKustomizeFiles(
         resources.push(rendered);
       }
     }
-    for (const k of initial.keys()) {
-      const b = inBase.get(k);
-      if (b && !state.has(k)) addPatch(b, deletePatch(b), false);
+    for (const [k, was] of initial) {
+      if (state.has(k)) continue;
+      const b = inBase.get(k) ?? (patchesOnly(spec) ? renderObject(spec, was) : undefined);
+      if (b) addPatch(b, deletePatch(b), false);
     }
     // The step's own hooks (gate, removal): they belong to this step only.
     if (hooks) resources.push(...chartObjects(hooks).filter((o) => o.kind !== 'Deployment' && o.kind !== 'Service'));

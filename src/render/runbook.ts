@@ -15,6 +15,9 @@ import { ResolvedSpec } from '../spec/types';
 import { routeRunbookSection } from '../routes';
 import { objectName } from '../constructs/names';
 import { wavesLayout } from '../constructs/WavesChart';
+import { stepPatches } from '../constructs/PhaseChart';
+import { patchesOnly } from '../constructs/objectStates';
+import { patchCommands } from './patches';
 import { helmPhaseCommands } from './helm';
 
 const minutes = (s: number) => (s < 90 ? `${s} s` : `${Math.round(s / 60)} min`);
@@ -180,6 +183,7 @@ function phaseSection(spec: ResolvedSpec, plan: Plan, phase: Phase, index: numbe
     '```sh',
     // A Job keeps its name: a finished one would pass (or fail) again at once, and its template cannot change.
     deleteJobs,
+    ...patchCommands(ns, `phases/${phase.id}`, patchesOnly(spec) ? stepPatches(spec, phase.rollbackTo, phase.state).patches : []),
     `kubectl apply -f phases/${phase.id}/`,
     `# or, with Kustomize: kubectl apply -k kustomize/overlays/${phase.id}`,
     ...wait(gate),
@@ -221,6 +225,7 @@ function phaseSection(spec: ResolvedSpec, plan: Plan, phase: Phase, index: numbe
     '',
     '```sh',
     deleteJobs,
+    ...patchCommands(ns, `phases/${phase.id}/rollback`, patchesOnly(spec) ? stepPatches(spec, phase.state, phase.rollbackTo).patches : []),
     `kubectl apply -f phases/${phase.id}/rollback/`,
     `# or, with Kustomize: kubectl apply -k kustomize/overlays/${phase.id}-rollback`,
     ...(gateChecks(spec, phase.state, phase.rollbackTo).length > 0 ? [`gate_wait ${ns} ${rollbackGate} ${phaseSeconds(phase)}`] : []),
@@ -299,7 +304,9 @@ export function runbook(spec: ResolvedSpec, plan: Plan): string {
     '',
     ...diagram(plan),
     '',
-    'Apply one phase at a time and go on only when its gate Job has completed. Every phase folder holds the full desired state of the objects it touches, so re-applying it is safe; the commands below delete the plan\'s finished hook Jobs first, so the gate runs again. Each Kustomize overlay (`kustomize/overlays/NN-<slug>`) holds the whole state after its phase (your objects, patched) and that phase\'s hooks.',
+    patchesOnly(spec)
+      ? 'Apply one phase at a time and go on only when its gate Job has completed. The spec has no `source`, so the tool knows your objects only as modelled on KIC\'s all-in-one manifests and never sends them whole: each phase folder holds strategic-merge patches of the planned fields (`phases/NN-<slug>/patches/`, applied by the `kubectl patch` lines below; every other field of your objects stays) and the hook Jobs; only objects the plan creates are whole. Re-applying a phase is safe; the commands below delete the plan\'s finished hook Jobs first, so the gate runs again. For Kustomize and app-per-phase, first put your own manifests in `kustomize/base/` (its kustomization.yaml says which): the overlays patch them by name and do not build without them.'
+      : 'Apply one phase at a time and go on only when its gate Job has completed. Every phase folder holds the full desired state of the objects it touches, so re-applying it is safe; the commands below delete the plan\'s finished hook Jobs first, so the gate runs again. Each Kustomize overlay (`kustomize/overlays/NN-<slug>`) holds the whole state after its phase (your objects, patched) and that phase\'s hooks.',
     '',
     '## Argo CD: one Application per phase (app-per-phase)',
     '',
