@@ -6,7 +6,7 @@ import { EXIT, run } from '../src/cli';
 import { installationDocument, readFleet } from '../src/fleet/index';
 import { readFleetFile } from '../src/fleet/read';
 import { crdValidator } from './crdSchema';
-import { FIXTURES, ROOT, describeWithFixtures, readTree, tempDir } from './helpers';
+import { FIXTURES, ROOT, describeWithFixtures, readTree, resolve, tempDir } from './helpers';
 import { validateObject } from './validate';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -206,6 +206,12 @@ describe('fleet: the example (DB-less rolling, blue-green, Postgres freeze, side
     // What Argo CD does with source.kustomize.patches: add them to the overlay's kustomization.
     const dir = tempDir();
     fs.cpSync(out, dir, { recursive: true });
+    // No spec.source: the overlays patch the user's own manifests, which they put in kustomize/base/.
+    const fleet = readFleetFile(EXAMPLE);
+    const own = resolve(installationDocument(fleet, fleet.spec.installations!.find((i) => i.name === 'kong-legacy-eu')!) as never).base.all;
+    const base = path.join(dir, 'kong-legacy-eu', 'kustomize', 'base');
+    fs.writeFileSync(path.join(base, 'kong.yaml'), own.map((o) => YAML.stringify(o)).join('---\n'));
+    fs.writeFileSync(path.join(base, 'kustomization.yaml'), YAML.stringify({ resources: ['kong.yaml'] }));
     const overlay = path.join(dir, 'kong-legacy-eu', 'kustomize', 'overlays', '04-remove-blue');
     const k = YAML.parse(fs.readFileSync(path.join(overlay, 'kustomization.yaml'), 'utf8'));
     k.patches = [...(k.patches ?? []), ...app.spec.source.kustomize.patches];
