@@ -96,6 +96,17 @@ function diagram(s: FleetSummary): string[] {
   return lines;
 }
 
+/**
+ * Commands that print the group's Applications (held ones aside) not yet at `$phase`, Synced and
+ * Healthy. The phase matters: right after the commit, before the ApplicationSet controller has
+ * moved them, every Application is still Synced and Healthy at the previous phase.
+ */
+const notDone = (group: string, phase: string) =>
+  [
+    `phase=${phase}   # the phase you committed`,
+    `kubectl -n argocd get applications -l 'kong-flavor-migrator/group=${group},${STEP_LABEL}!=${HOLD}' -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.metadata.annotations.kong-flavor-migrator/phase}{" "}{.status.sync.status}{" "}{.status.health.status}{"\\n"}{end}' | grep -v " $phase Synced Healthy$"`,
+  ].join('\n');
+
 function groupSection(s: FleetSummary, g: GroupSummary): string[] {
   const set = g.applicationSet;
   const first = g.phases[0].id;
@@ -124,11 +135,14 @@ function groupSection(s: FleetSummary, g: GroupSummary): string[] {
     '',
     '```sh',
     `# promote: the ApplicationSet has the same name in every file, so this moves the group to ${first}`,
-    `cp applicationsets/${g.name}/${first}.yaml <your-argocd-folder>/${set}.yaml && git add -A && git commit -m "kong ${s.fleet}: ${g.name} to ${first}"`,
+    `cp applicationsets/${g.name}/${first}.yaml <your-argocd-folder>/${set}.yaml`,
+    `git add <your-argocd-folder>/${set}.yaml && git commit -m "kong ${s.fleet}: ${g.name} to ${first}"`,
     `# where every cluster stands (the step RollingSync counts in is in .status.applicationStatus)`,
     `argocd appset get ${set}`,
     `argocd app list -l kong-flavor-migrator/group=${g.name}`,
     `argocd app list -l kong-flavor-migrator/group=${g.name},${STEP_LABEL}=${g.steps[0]?.name ?? HOLD}`,
+    `# before committing the next phase: the Applications not yet Synced and Healthy at it (nothing printed: done)`,
+    notDone(g.name, first),
     '```',
     '',
   ];
@@ -173,7 +187,13 @@ export function fleetMarkdown(s: FleetSummary): string {
     ...s.groups.flatMap((g) => groupSection(s, g)),
     '## Promote the next phase (one commit)',
     '',
-    'Keep one file per group in the folder your Argo CD syncs into the `argocd` namespace (or `kubectl -n argocd apply -f` it). Promoting the group to phase NN is one commit that replaces that file with `applicationsets/<group>/NN-<phase>.yaml`. Promote phase NN+1 only when every Application of the group is Healthy at phase NN (`.status.applicationStatus` all `Healthy`, the last step done, `argocd app list -l kong-flavor-migrator/group=<group>` all Synced and Healthy).',
+    'Keep one file per group in the folder your Argo CD syncs into the `argocd` namespace (or `kubectl -n argocd apply -f` it). Promoting the group to phase NN is one commit that replaces that file with `applicationsets/<group>/NN-<phase>.yaml`.',
+    '',
+    "**Promote phase NN+1 only when every Application of the group is Synced and Healthy at phase NN.** The overlays are cumulative: an Application still waiting for phase NN when the file moves to NN+1 would go straight from NN-1 to NN+1, skipping a verified phase (the Postgres freeze, the green stack). This prints the ones not done yet (nothing: ready):",
+    '',
+    '```sh',
+    notDone('<group>', '<NN-phase>'),
+    '```',
     '',
     '## Where every cluster stands',
     '',
@@ -192,7 +212,7 @@ export function fleetMarkdown(s: FleetSummary): string {
     '1. Stop what runs there now: `argocd app terminate-op kong-flavor-<installation>`. Nothing else is touched: the step just waits for this Application.',
     `2. Take it out of the rollout, in one commit: in the ApplicationSet file you committed, set its element's \`step\` to \`${HOLD}\` (or set \`hold: true\` on the installation in the fleet spec, run \`kong-flavor synth\` again and commit the same phase's file). No step selects it any more, so RollingSync stops waiting for it and goes on with the other clusters, and never syncs it by itself.`,
     "3. Roll it back: in the same commit, set its element's `path` to the overlay of the phase before (`<installation>/kustomize/overlays/<previous phase>`, or `<installation>/kustomize/base` from the first phase). Then `argocd app diff kong-flavor-<installation>` and `argocd app sync kong-flavor-<installation> --prune` (prune removes what the phase created, such as a green stack). Only that Application changes. Its `RUNBOOK.md` says whether the verifier found that rollback zero-downtime, and gives the same rollback with kubectl.",
-    '4. To retry a failed gate after fixing the cause: `kubectl -n <namespace> delete job <installation>-gate-NN`, then `argocd app sync kong-flavor-<installation>`. To bring a held cluster back, give its element its step again.',
+    "4. To retry a failed gate after fixing the cause: `kubectl -n <namespace> delete job <installation>-gate-NN`, then `argocd app sync kong-flavor-<installation>`. To bring a held cluster back, walk it to the phase of the group one phase at a time while it is still held: set its element's `path` to the overlay of the first phase it has not run, commit, `argocd app sync kong-flavor-<installation>` and wait until it is Synced and Healthy (its gate passed); repeat. Only when it runs the phase of the group give its element its step again (giving it back earlier would make it skip the phases in between).",
     '',
     'To roll the whole group back one phase, commit the previous phase\'s file (`00-base.yaml` before phase 01): RollingSync takes the clusters back step by step, canaries first. Objects the phase created stay until you sync each Application with `--prune`.',
     '',
