@@ -134,6 +134,11 @@ describe('fleet: the example (DB-less rolling, blue-green, Postgres freeze, side
     expect(md).toContain('```mermaid');
     expect(md).toContain('argocd appset get kong-flavor-kong-fleet-rolling-2-gateways-to-expressions');
     expect(md).toContain('argocd app terminate-op');
+    // Promotion waits for every Application at the committed phase; a held cluster comes back one phase at a time.
+    expect(md).toContain('skipping a verified phase');
+    expect(md).toContain(`-l 'kong-flavor-migrator/group=rolling-3-freeze-controller,kong-flavor-migrator/rollout-step!=hold'`);
+    expect(md).toContain('grep -v " $phase Synced Healthy$"');
+    expect(md).toContain('one phase at a time while it is still held');
     expect(JSON.parse(tree['kong-fleet/fleet.json']).groups).toHaveLength(4);
   });
 
