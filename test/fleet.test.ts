@@ -83,6 +83,8 @@ describe('fleet: the example (DB-less rolling, blue-green, Postgres freeze, side
     expect(byName['kong-legacy-eu']).toMatchObject({ group: 'blue-green-4-green-stack-up', step: 'canary', strategy: 'blue-green', zeroDowntime: true });
     expect(byName['kong-db-us']).toMatchObject({ group: 'rolling-3-freeze-controller', step: 'quarter' });
     expect(byName['kong-db-legacy']).toMatchObject({ status: 'refused' });
+    // No spec.source: their Kustomize bases are the user's to fill (FLEET.md says so first).
+    expect(s.baseToFill).toEqual(['kong-dev-eu', 'kong-prod-eu', 'kong-prod-us', 'kong-legacy-eu', 'kong-sidecar-db', 'kong-db-us']);
     // The table names every group, the strategies, and the refusal.
     const table = await cli('plan', EXAMPLE);
     for (const text of ['rolling-2-gateways-to-expressions', 'blue-green', 'rolling-3-freeze-controller', 'kong-db-legacy', 'upgrade Kong to >= 3.7']) expect(table.out).toContain(text);
@@ -114,21 +116,33 @@ describe('fleet: the example (DB-less rolling, blue-green, Postgres freeze, side
     expect(Object.keys(tree).filter((p) => p.startsWith('kong-fleet/applicationsets/')).sort()).toEqual([
       'kong-fleet/applicationsets/blue-green-4-green-stack-up/00-base.yaml',
       'kong-fleet/applicationsets/blue-green-4-green-stack-up/01-green-stack-up.yaml',
+      'kong-fleet/applicationsets/blue-green-4-green-stack-up/01-green-stack-up-rollback.yaml',
       'kong-fleet/applicationsets/blue-green-4-green-stack-up/02-cutover.yaml',
+      'kong-fleet/applicationsets/blue-green-4-green-stack-up/02-cutover-rollback.yaml',
       'kong-fleet/applicationsets/blue-green-4-green-stack-up/03-retire-blue.yaml',
+      'kong-fleet/applicationsets/blue-green-4-green-stack-up/03-retire-blue-rollback.yaml',
       'kong-fleet/applicationsets/blue-green-4-green-stack-up/04-remove-blue.yaml',
+      'kong-fleet/applicationsets/blue-green-4-green-stack-up/04-remove-blue-rollback.yaml',
       'kong-fleet/applicationsets/maintenance-3-stop-gateways/00-base.yaml',
       'kong-fleet/applicationsets/maintenance-3-stop-gateways/01-stop-gateways.yaml',
+      'kong-fleet/applicationsets/maintenance-3-stop-gateways/01-stop-gateways-rollback.yaml',
       'kong-fleet/applicationsets/maintenance-3-stop-gateways/02-set-flavor-expressions.yaml',
+      'kong-fleet/applicationsets/maintenance-3-stop-gateways/02-set-flavor-expressions-rollback.yaml',
       'kong-fleet/applicationsets/maintenance-3-stop-gateways/03-start.yaml',
+      'kong-fleet/applicationsets/maintenance-3-stop-gateways/03-start-rollback.yaml',
       'kong-fleet/applicationsets/rolling-2-gateways-to-expressions/00-base.yaml',
       'kong-fleet/applicationsets/rolling-2-gateways-to-expressions/01-gateways-to-expressions.yaml',
+      'kong-fleet/applicationsets/rolling-2-gateways-to-expressions/01-gateways-to-expressions-rollback.yaml',
       'kong-fleet/applicationsets/rolling-2-gateways-to-expressions/02-restart-controller.yaml',
+      'kong-fleet/applicationsets/rolling-2-gateways-to-expressions/02-restart-controller-rollback.yaml',
       'kong-fleet/applicationsets/rolling-3-freeze-controller/00-base.yaml',
       'kong-fleet/applicationsets/rolling-3-freeze-controller/01-freeze-controller.yaml',
+      'kong-fleet/applicationsets/rolling-3-freeze-controller/01-freeze-controller-rollback.yaml',
       'kong-fleet/applicationsets/rolling-3-freeze-controller/02-gateways-to-expressions.yaml',
+      'kong-fleet/applicationsets/rolling-3-freeze-controller/02-gateways-to-expressions-rollback.yaml',
       'kong-fleet/applicationsets/rolling-3-freeze-controller/03-restart-controller.yaml',
-    ]);
+      'kong-fleet/applicationsets/rolling-3-freeze-controller/03-restart-controller-rollback.yaml',
+    ].sort());
     const md = tree['kong-fleet/FLEET.md'];
     expect(md).toContain('applicationsetcontroller.enable.progressive.syncs: "true"');
     expect(md).toContain('```mermaid');
@@ -170,6 +184,13 @@ describe('fleet: the example (DB-less rolling, blue-green, Postgres freeze, side
       expect(tree[`${e.installation}/kustomize/overlays/02-restart-controller/kustomization.yaml`]).toBeDefined();
       expect(e.labels).toEqual({ ...inst.labels, 'kong-flavor-migrator/plan': e.installation });
       expect(e.application).toBe(`kong-flavor-${e.installation}`);
+    }
+    const back = appSet('rolling-2-gateways-to-expressions', '02-restart-controller-rollback');
+    expect(back.metadata.name).toBe(set.metadata.name);
+    expect(back.metadata.annotations['kong-flavor-migrator/phase']).toBe('02-restart-controller-rollback');
+    for (const e of back.spec.generators[0].list.elements) {
+      expect(e.path).toBe(`dist/${e.installation}/kustomize/overlays/02-restart-controller-rollback`);
+      expect(tree[`${e.installation}/kustomize/overlays/02-restart-controller-rollback/kustomization.yaml`]).toBeDefined();
     }
     const base = appSet('rolling-2-gateways-to-expressions', '00-base');
     expect(base.spec.generators[0].list.elements.map((e: Any) => e.path)).toEqual(elements.map((e) => e.path.replace('overlays/02-restart-controller', 'base')));
@@ -485,7 +506,7 @@ describeWithFixtures('fleet: ApplicationSets against the CRD in ../shared/fixtur
         checked++;
       }
     }
-    expect(checked).toBe(16);
+    expect(checked).toBe(28);
   });
 });
 

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Application } from '../../imports/argoproj.io';
 import { objectName } from '../constructs/names';
+import { overlayPath } from '../render/kustomize';
 import { KubeObject } from '../spec/types';
 import { argoDestination } from '../spec/placement';
 import { FleetGroup } from './group';
@@ -15,6 +16,8 @@ export interface PhaseApplicationSetProps {
   readonly rollout: GroupRollout;
   /** The phase every Application moves to. @default none: the base, each installation as it runs today */
   readonly phase?: { readonly id: string; readonly title: string };
+  /** Back to the state before `phase`, through the phase's verified rollback (its rollback overlay and gate). @default false */
+  readonly rollback?: boolean;
 }
 
 const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'kong-flavor-migrator' };
@@ -68,7 +71,7 @@ export const LABELS_PATCH = ['metadata:', '  labels:', '{{- range $key, $value :
 /** The generator element of one installation: everything its Application differs in. */
 function element(props: PhaseApplicationSetProps, o: InstallationOutcome, step: string): Record<string, unknown> {
   const dest = argoDestination(o.cluster);
-  const folder = props.phase ? `kustomize/overlays/${props.phase.id}` : 'kustomize/base';
+  const folder = props.phase ? overlayPath(props.rollback ? `${props.phase.id}-rollback` : props.phase.id) : 'kustomize/base';
   return {
     installation: o.name,
     application: applicationName(o.name),
@@ -90,7 +93,7 @@ export function phaseApplicationSetManifest(props: PhaseApplicationSetProps): Ku
   const stepOf = new Map<string, string>();
   for (const s of rollout.steps) for (const o of s.installations) stepOf.set(o.name, s.name);
   for (const o of rollout.held) stepOf.set(o.name, HOLD);
-  const phaseId = props.phase?.id ?? '00-base';
+  const phaseId = props.phase ? (props.rollback ? `${props.phase.id}-rollback` : props.phase.id) : '00-base';
   const app = Application.manifest({
     metadata: {
       name: '{{.application}}',

@@ -82,7 +82,7 @@ export async function planFleet(arg: string, options: FleetRunOptions = {}): Pro
   return planFrom(input, outcomes);
 }
 
-/** The fleet's own files (`dist/<fleet>/`): FLEET.md, fleet.json and the ApplicationSets of every group and phase. */
+/** The fleet's own files (`dist/<fleet>/`): FLEET.md, fleet.json and the ApplicationSets of every group, phase and phase rollback. */
 export function fleetFiles(plan: FleetPlan): OutputFiles {
   const files = new OutputFiles();
   files.add('FLEET.md', fleetMarkdown(plan.summary));
@@ -93,6 +93,7 @@ export function fleetFiles(plan: FleetPlan): OutputFiles {
     files.add(`applicationsets/${group.name}/00-base.yaml`, toYaml(phaseApplicationSetManifest({ fleet, group, rollout })));
     for (const phase of group.phases) {
       files.add(`applicationsets/${group.name}/${phase.id}.yaml`, toYaml(phaseApplicationSetManifest({ fleet, group, rollout, phase })));
+      files.add(`applicationsets/${group.name}/${phase.id}-rollback.yaml`, toYaml(phaseApplicationSetManifest({ fleet, group, rollout, phase, rollback: true })));
     }
   }
   return files;

@@ -3,6 +3,7 @@
  * would: the verified plan, or why there is none (refused, or rejected by the verifier). The
  * outcome is plain data, small enough to cross from a worker thread for a thousand of them.
  */
+import { patchesOnly } from '../constructs/objectStates';
 import { PlanRefusedError, UnsafePlanError } from '../errors';
 import { InstallationState, Plan, PlanStrategy } from '../plan/types';
 import { ResolvedSpec } from '../spec/types';
@@ -45,6 +46,8 @@ export interface InstallationOutcome {
   readonly from: string;
   readonly to: string;
   readonly argocd: { readonly repoURL: string; readonly path: string; readonly targetRevision: string; readonly project: string };
+  /** Without `spec.source` its Kustomize base is the user's to fill: the overlays patch their own manifests. */
+  readonly baseToFill: boolean;
   readonly judgement: Judgement;
 }
 
@@ -85,6 +88,7 @@ function outcomeOf(read: ReadInstallation, judgement: Judgement): InstallationOu
     from: spec.from,
     to: spec.to,
     argocd: { repoURL: argo.repoURL, path: argo.path.replace(/\/+$/, ''), targetRevision: argo.targetRevision, project: argo.project },
+    baseToFill: patchesOnly(spec),
     judgement,
   };
 }

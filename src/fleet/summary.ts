@@ -76,6 +76,8 @@ export interface FleetSummary {
   /** Extra pods across the fleet at the worst moment if every group is promoted at the same time (the sum of the groups' peaks). */
   readonly peakExtraPods: number;
   readonly nothingToDo: readonly string[];
+  /** Planned installations without `spec.source`: their `kustomize/base/` must hold their own manifests before any Application can build. */
+  readonly baseToFill: readonly string[];
   readonly refused: readonly { readonly name: string; readonly cluster: string; readonly origin: string; readonly status: 'refused' | 'unsafe'; readonly reasons: readonly string[] }[];
   readonly installationList: readonly InstallationLine[];
 }
@@ -162,6 +164,7 @@ export function fleetSummary(fleet: string, outcomes: readonly InstallationOutco
     groups,
     peakExtraPods: groups.reduce((n, g) => n + g.peakExtraPods, 0),
     nothingToDo: grouping.nothingToDo.map((o) => o.name),
+    baseToFill: grouping.groups.flatMap((g) => g.installations.filter((o) => o.baseToFill).map((o) => o.name)),
     refused: grouping.refused.map((o) => ({ name: o.name, cluster: o.cluster, origin: o.origin, status: o.judgement.kind as 'refused' | 'unsafe', reasons: o.judgement.kind === 'planned' ? [] : o.judgement.reasons })),
     installationList,
   };
