@@ -12,6 +12,7 @@ import { blueGreenPhases, blueGreenRuledOut, greenNames } from './blueGreen';
 import { MigrationFacts, migrationFacts } from './facts';
 import { maintenancePhases } from './maintenance';
 import { lifecycleOf } from './lifecycle';
+import { adminReachabilityWarnings } from './reachability';
 import { PhaseInput, buildPhases, gateTimeoutWarnings } from './phase';
 import { decideRolling, rollingPhases } from './rolling';
 import { initialState } from './state';
@@ -145,6 +146,7 @@ export function planMigration(spec: ResolvedSpec): PlanResult {
     warnings: [
       ...warningsFor(spec, f),
       ...gateTimeoutWarnings(spec, phases),
+      ...adminReachabilityWarnings(spec),
       ...routeWarnings(routes),
       ...(chosen === 'blue-green' && spec.base.origin === 'modelled'
         ? [
