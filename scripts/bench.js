@@ -13,7 +13,7 @@
  * 5. The route report: `kong-flavor routes` on 5,000 routes, half Ingress and half HTTPRoute
  *    paths over 500 hosts (scripts/route-set.js), for two migrations (target: < 2 s, < 300 MiB).
  *
- * Usage: node scripts/bench.js [--runs N] [--quick] [--only one|fleet|fleet-spec|verify]   (--quick skips the ts-node baseline)
+ * Usage: node scripts/bench.js [--runs N] [--quick] [--only one|fleet|fleet-spec|verify|routes]   (--quick skips the ts-node baseline)
  */
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -27,7 +27,7 @@ const EXAMPLE = path.join(ROOT, 'examples', 'dbless-to-expressions.yaml');
 const args = process.argv.slice(2);
 const RUNS = Number(args[args.indexOf('--runs') + 1]) || 5;
 const QUICK = args.includes('--quick');
-/** `--only one|fleet|fleet-spec|verify`: run one section (the example's output feeds nothing else). */
+/** `--only one|fleet|fleet-spec|verify|routes`: run one section (the example's output feeds nothing else). */
 const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const runs = (section) => ONLY === undefined || ONLY === section;
 
@@ -219,7 +219,7 @@ if (runs('verify')) {
 }
 
 // 5. The route report (issue 11).
-{
+if (runs('routes')) {
   const { routeSet } = require('./route-set');
   const dir = tmp('routes');
   const objects = routeSet({ routes: 5000, hosts: 500 });
