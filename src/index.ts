@@ -17,3 +17,4 @@ export { HookJob, HookJobProps } from './constructs/HookJob';
 export { synthesize, planOrThrow, buildApp } from './synth';
 export { checkedPlan, verifiedPlan, verifyNaiveSpec, verifySpecPlan } from './verification';
 export { verifyPlan, verifyNaive, verifyRollbacks, verifyStates, naivePhases, VerifyOptions } from './verify';
+export { planFleet, synthesizeFleet, fleetFiles, FleetPlan, PhaseApplicationSet, PhaseApplicationSetProps, phaseApplicationSetManifest } from './fleet/index';

@@ -226,6 +226,16 @@ describe('fleet: the example (DB-less rolling, blue-green, Postgres freeze, side
     expect(prodUs.spec.destination).toEqual({ server: 'https://10.20.0.1:6443', namespace: 'kong' });
   });
 
+  test('the PhaseApplicationSet construct renders the same ApplicationSet in a cdk8s chart', async () => {
+    const { App, Chart } = await import('cdk8s');
+    const { planFleet, PhaseApplicationSet } = await import('../src/index');
+    const plan = await planFleet(EXAMPLE);
+    const group = plan.grouping.groups.find((g) => g.strategy === 'blue-green')!;
+    const chart = new Chart(new App(), 'fleet');
+    new PhaseApplicationSet(chart, 'kong', { fleet: 'kong-fleet', group, rollout: plan.rollouts.get(group.name)!, phase: group.phases[1] });
+    expect(chart.toJson()).toEqual([appSet(group.name, group.phases[1].id)]);
+  });
+
   test("gates hold the step: the ApplicationSet's patches make each gate Job a resource of its Application (kubectl kustomize)", () => {
     const set = appSet('blue-green-4-green-stack-up', '04-remove-blue');
     const app = generate(set, set.spec.generators[0].list.elements[0]);
