@@ -10,21 +10,11 @@
  * Or require it: routeSet({ routes, hosts }) -> objects.
  */
 const YAML = require('yaml');
-
-/** mulberry32: same objects on every run. */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The report's own seeded generator (mulberry32): same objects on every run. Needs `npm run build`.
+const { seededRandom } = require('../lib/src/routes/regex');
 
 function routeSet({ routes = 5000, hosts = 500, seed = 42 } = {}) {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const pick = (xs) => xs[Math.floor(rnd() * xs.length)];
   const zones = Math.max(1, Math.floor(hosts / 50));
   const hostName = (h) => `app${h}.zone${h % zones}.example.com`;

@@ -98,3 +98,12 @@ export function sourced(doc: Obj): Obj {
   copy.spec.source = { manifests: file };
   return copy as unknown as Obj;
 }
+
+/** Runs the CLI in this process, as `kong-flavor <argv>` would: its exit code, standard output and error. */
+export async function runCli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const { run } = await import('../src/cli');
+  let out = '';
+  let err = '';
+  const code = await run(argv, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}

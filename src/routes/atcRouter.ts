@@ -10,6 +10,7 @@ import { Version, atLeast } from '../model/version';
 import { AtcContext, CompiledExpr, Expr, and, compileExpr, or, pred } from './expression';
 import { compatEntries, expressionPriority } from './priority';
 import { atcPathRegex } from './regex';
+import { pushTo } from '../util/multiMap';
 import { HttpRequest, Router, Selection } from './request';
 import { FieldsEntity, KongRoute, isExpressionEntity } from './types';
 
@@ -77,12 +78,6 @@ interface Entry {
   readonly test: CompiledExpr;
   rank: number;
 }
-
-const push = <K, V>(m: Map<K, V[]>, k: K, v: V) => {
-  const l = m.get(k);
-  if (l) l.push(v);
-  else m.set(k, [v]);
-};
 
 const always: CompiledExpr = () => true;
 /** An entry's matcher and its compiled test (no matcher: every request). */
@@ -164,7 +159,7 @@ export function atcEntries(routes: readonly KongRoute[], opts: AtcRouterOptions)
 export function atcRouter(routes: readonly KongRoute[], opts: AtcRouterOptions): Router {
   const entries = atcEntries(routes, opts) as Entry[];
   const byRoute = new Map<KongRoute, Entry[]>();
-  for (const e of entries) push(byRoute, e.route, e);
+  for (const e of entries) pushTo(byRoute, e.route, e);
   // Entries by the hosts they are limited to; each list stays in rank order.
   const byHost = new Map<string, Entry[]>();
   const bySuffix = new Map<string, Entry[]>();
@@ -174,9 +169,9 @@ export function atcRouter(routes: readonly KongRoute[], opts: AtcRouterOptions):
     const k = hostKeys(e.matcher);
     if (k.any) anyHost.push(e);
     else {
-      for (const h of new Set(k.exact)) push(byHost, h, e);
-      for (const h of new Set(k.suffix)) push(bySuffix, h, e);
-      for (const h of new Set(k.prefix)) push(byPrefix, h, e);
+      for (const h of new Set(k.exact)) pushTo(byHost, h, e);
+      for (const h of new Set(k.suffix)) pushTo(bySuffix, h, e);
+      for (const h of new Set(k.prefix)) pushTo(byPrefix, h, e);
     }
   }
   const lengths = (m: Map<string, unknown>) => [...new Set([...m.keys()].map((k) => k.length))].sort((a, b) => a - b);

@@ -128,16 +128,10 @@ export function refusedConfigurations(input: Pick<RouteReportInput, 'objects' | 
 
 const refusedBySpec = new WeakMap<readonly KubeObject[], Map<string, RefusedConfiguration[]>>();
 
-/** `refusedConfigurations` of a resolved spec, remembered per list of objects (the verifier compiles many models of one spec). */
+/** `refusedConfigurations` of a resolved spec, remembered (the verifier compiles many models of one spec). */
 export function specRefusedConfigurations(spec: ResolvedSpec): RefusedConfiguration[] {
   if (spec.routes.objects.length === 0) return [];
-  const input = specInput(spec);
-  let byKey = refusedBySpec.get(input.objects);
-  if (!byKey) refusedBySpec.set(input.objects, (byKey = new Map()));
-  const key = inputKey(input);
-  let refused = byKey.get(key);
-  if (!refused) byKey.set(key, (refused = refusedConfigurations(input)));
-  return refused;
+  return rememberedFor(refusedBySpec, specInput(spec), refusedConfigurations);
 }
 
 /** The ingress class and Gateway API controller name of the spec's controller (`--ingress-class`, `--gateway-api-controller-name`). */
@@ -169,20 +163,23 @@ function specInput(spec: ResolvedSpec): RouteReportInput {
 const inputKey = (i: RouteReportInput) => JSON.stringify([i.from, i.to, i.kong.raw, i.kic.raw, i.gatesBefore, i.classes]);
 
 /**
- * Reports remembered per list of objects: the planner asks again for each strategy it tries,
- * and the answer is a pure function of the objects and the key.
+ * `compute(input)`, remembered per list of objects and key: the planner asks again for each
+ * strategy it tries, and the answer is a pure function of the objects and the key.
  */
-const remembered = new WeakMap<readonly KubeObject[], Map<string, RouteReport>>();
+function rememberedFor<T>(cache: WeakMap<readonly KubeObject[], Map<string, T>>, input: RouteReportInput, compute: (input: RouteReportInput) => T): T {
+  let byKey = cache.get(input.objects);
+  if (!byKey) cache.set(input.objects, (byKey = new Map()));
+  const key = inputKey(input);
+  let value = byKey.get(key);
+  if (value === undefined) byKey.set(key, (value = compute(input)));
+  return value;
+}
+
+const reports = new WeakMap<readonly KubeObject[], Map<string, RouteReport>>();
 
 /** The report for a resolved spec (`kong-flavor routes`, the plan's `routes`). */
 export function specRouteReport(spec: ResolvedSpec): RouteReport {
-  const input = specInput(spec);
-  let byKey = remembered.get(input.objects);
-  if (!byKey) remembered.set(input.objects, (byKey = new Map()));
-  const key = inputKey(input);
-  let report = byKey.get(key);
-  if (!report) byKey.set(key, (report = routeReport(input)));
-  return report;
+  return rememberedFor(reports, specInput(spec), routeReport);
 }
 
 /** Whether a plan carries the report: the spec gave routes, or its manifests hold routing objects. */

@@ -7,6 +7,7 @@
  */
 import { MATCH_RULES, SUBMATCH, TraditionalKey, compareCategories, compareTraditional, traditionalTie } from './priority';
 import { literalPrefix, pcreRegExp } from './regex';
+import { pushTo } from '../util/multiMap';
 import { HttpRequest, Router, Selection } from './request';
 import { FieldsEntity, KongRoute, isExpressionEntity } from './types';
 
@@ -182,12 +183,6 @@ function marshall(route: KongRoute, r: FieldsEntity): RouteT[] {
   return r.paths?.length ? r.paths.map(entry) : [entry(undefined)];
 }
 
-const push = <K, V>(m: Map<K, V[]>, k: K, v: V) => {
-  const l = m.get(k);
-  if (l) l.push(v);
-  else m.set(k, [v]);
-};
-
 interface Ctx {
   readonly req: HttpRequest;
   readonly hostWithPort: string;
@@ -262,12 +257,12 @@ export function traditionalRouter(routes: readonly KongRoute[]): TraditionalRout
       categories.set(t.matchRules, c);
     }
     c.all.push(t);
-    for (const h of t.hosts) if (h.wildcard) push(c.byWildcard, h.value, t);
-    for (const h of t.hosts) push(c.byHost, h.value, t);
-    for (const h of t.headers) push(c.byHeader, h.name, t);
-    for (const u of t.uris) push(c.byUri, u.value, t);
-    for (const m of t.methods) push(c.byMethod, m, t);
-    for (const s of t.snis) push(c.bySni, s, t);
+    for (const h of t.hosts) if (h.wildcard) pushTo(c.byWildcard, h.value, t);
+    for (const h of t.hosts) pushTo(c.byHost, h.value, t);
+    for (const h of t.headers) pushTo(c.byHeader, h.name, t);
+    for (const u of t.uris) pushTo(c.byUri, u.value, t);
+    for (const m of t.methods) pushTo(c.byMethod, m, t);
+    for (const s of t.snis) pushTo(c.bySni, s, t);
     for (const h of t.hosts) {
       if (!h.wildcard) plainHostIndex.add(h.value);
       else if (!wildcardHosts.has(h.value)) wildcardHosts.set(h.value, h);
@@ -296,7 +291,7 @@ export function traditionalRouter(routes: readonly KongRoute[]): TraditionalRout
   const lookup = new Map(catsSorted.map((c, i) => [c.bits, i]));
   // The first matching regex of the global list, found through an index of literal prefixes.
   const regexByPrefix = new Map<string, (typeof regexUris)[number][]>();
-  for (const u of regexUris) push(regexByPrefix, literalPrefix(u.value), u);
+  for (const u of regexUris) pushTo(regexByPrefix, literalPrefix(u.value), u);
 
   const regexPrefixLengths = [...new Set([...regexByPrefix.keys()].map((k) => k.length))].sort((a, b) => a - b);
   const firstRegexHit = (path: string): string | undefined => {
@@ -361,7 +356,7 @@ export function traditionalRouter(routes: readonly KongRoute[]): TraditionalRout
   };
 
   const byRoute = new Map<KongRoute, RouteT[]>();
-  for (const t of sorted) push(byRoute, t.route, t);
+  for (const t of sorted) pushTo(byRoute, t.route, t);
   const wildHitsByHost = new Map<string, string[]>();
   const contextOf = (req: HttpRequest): Ctx => {
     const hostWithPort = `${req.host}:${req.scheme === 'https' ? 443 : 80}`;

@@ -6,15 +6,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { EXIT, run } from '../../src/cli';
-import { ROOT, readTree, specDoc, tempDir } from '../helpers';
+import { EXIT } from '../../src/cli';
+import { ROOT, readTree, runCli, specDoc, tempDir } from '../helpers';
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await run(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
+const cli = runCli;
 
 type Obj = Record<string, unknown>;
 const ingress = (name: string, path: string, pathType: string, annotations: Record<string, string> = {}): Obj => ({
