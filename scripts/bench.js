@@ -236,4 +236,14 @@ if (runs('routes')) {
     const verdict = r.wall < 2 && r.rssMiB < 300 ? 'within target' : 'OVER TARGET';
     console.log(`  routes --json, ${`${from} -> ${to}`.padEnd(40)} ${fmt(r)}   ${verdict} (CPU: user ${r.user.toFixed(2)} s)`);
   }
+  // How much of it is reading the input (YAML parsing and checks), measured in this process.
+  const { loadSpec } = require('../lib/src/spec/load');
+  const file = path.join(dir, 'expressions.yaml');
+  const reads = Array.from({ length: RUNS }, () => {
+    const t = process.hrtime.bigint();
+    loadSpec(file);
+    return Number(process.hrtime.bigint() - t) / 1e9;
+  });
+  const mib = fs.statSync(path.join(dir, 'routes.yaml')).size / 1048576;
+  console.log(`  of which reading the ${mib.toFixed(1)} MiB of YAML (loadSpec, in-process)   ${median(reads).toFixed(3)} s`);
 }

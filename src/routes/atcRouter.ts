@@ -110,7 +110,13 @@ function hostKeys(e: Expr | undefined): HostKeys {
 }
 
 /** The values atc-router sees for a request (fields.lua; header values lower-cased before Kong 3.6, A21). */
+const contexts = new WeakMap<HttpRequest, { lower: boolean; ctx: AtcContext }>();
+
 export function atcContext(req: HttpRequest, kong: Version): AtcContext {
+  // Both routers of a migration (and the judge) ask for the same request's context: built once.
+  const lowerValues = !atLeast(kong, '3.6');
+  const known = contexts.get(req);
+  if (known && known.lower === lowerValues) return known.ctx;
   const ctx = new Map<string, string[]>([
     ['http.method', [req.method]],
     ['http.host', [req.host]],
@@ -118,9 +124,9 @@ export function atcContext(req: HttpRequest, kong: Version): AtcContext {
     ['net.protocol', [req.scheme]],
   ]);
   if (req.scheme === 'https') ctx.set('tls.sni', [req.host]);
-  const lowerValues = !atLeast(kong, '3.6');
   for (const [name, value] of Object.entries(req.headers)) ctx.set(`http.headers.${name.toLowerCase().replace(/-/g, '_')}`, [lowerValues ? value.toLowerCase() : value]);
   for (const [name, value] of Object.entries(req.query ?? {})) ctx.set(`http.queries.${name}`, [value]);
+  contexts.set(req, { lower: lowerValues, ctx });
   return ctx;
 }
 

@@ -37,6 +37,7 @@ export function or(...items: (Expr | undefined)[]): Expr | undefined {
 
 /** KIC's `StringLiteral.String()`: a double-quoted string with `\\ \" \n \r \t` escaped. */
 function literal(s: string): string {
+  if (!/["\\\n\r\t]/.test(s)) return `"${s}"`;
   return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')}"`;
 }
 

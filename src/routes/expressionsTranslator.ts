@@ -9,6 +9,7 @@ import { Expr, and, or, pred, renderKic } from './expression';
 import { TranslateContext, arrayOf, hostnamesOf, ingressRules, IngressPath, listenerProtocols, protocolsFromListeners, routeIdFor, routeRules, tlsPassthrough, tlsRouteUnrouted, unitsOfObject } from './objects';
 import { RoutingObjects, describeObject, nsName } from './read';
 import { ExpressionEntity, KongRoute, RoutePart, RouteUnit, RoutingKind, Translation } from './types';
+import { pushTo } from '../util/multiMap';
 
 /** Resource-kind bits 44-45 (atc_utils.go@v3.5.13:9-22, B7): Ingress 3 > HTTPRoute 2 > GRPCRoute 1. */
 const KIND_BITS = { Ingress: 3n << 44n, HTTPRoute: 2n << 44n, GRPCRoute: 1n << 44n } as const;
@@ -222,7 +223,7 @@ function withRelativeOrder<T extends { route: KubeObject; ri: number; mi: number
   const groups = new Map<bigint, T[]>();
   for (const s of splits) {
     const b = base(s);
-    groups.set(b, [...(groups.get(b) ?? []), s]);
+    pushTo(groups, b, s);
   }
   const out = new Map<T, bigint>();
   const top = (1n << bits) - 1n;

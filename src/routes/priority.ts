@@ -15,6 +15,7 @@
 import { parse as parseUuid, v5 as uuidv5 } from 'uuid';
 import { Version, atLeast } from '../model/version';
 import { FieldsEntity } from './types';
+import { pushTo } from '../util/multiMap';
 
 /** LuaJIT `bit.tobit`: the number modulo 2^32 as a signed 32-bit integer. */
 const tobit = (n: number) => n | 0;
@@ -109,7 +110,7 @@ export function splitPathGroups(paths: readonly string[] | undefined): string[][
   const groups = new Map<number, string[]>();
   for (const p of paths) {
     const k = isRegex(p) ? 0 : p.length;
-    groups.set(k, [...(groups.get(k) ?? []), p]);
+    pushTo(groups, k, p);
   }
   return [...groups.values()];
 }

@@ -44,11 +44,62 @@ function literalRust(pattern: string): RustRegex | undefined {
   return { isMatch: (t) => t.includes(text) };
 }
 
+/**
+ * Tokens of a small regex subset in which Rust's crate and JavaScript (`u` flag) agree on both
+ * syntax and, for printable ASCII text, matches: literals, `.`, escapes of meta characters and
+ * `\d \w \s` (ASCII on such text in both), simple classes (no `--`, `&&`, `~~` or nested
+ * classes, which Rust reads as set operations), `(` (not `(?`), `(?:`, `)`, `|`, and the greedy or lazy
+ * quantifiers `* + ? {n} {n,} {n,m}`.
+ */
+const SUBSET_TOKEN = /\\[dDwWsS.\/\\^$*+?()[\]{}|]|\[\^?(?:[A-Za-z0-9_./]|\\[dws./\\\]-])(?:[A-Za-z0-9_./]|-(?!-)|\\[dws./\\\]-])*\]|\(\?:|\((?!\?)|[)|*+?]|\{\d+(?:,\d*)?\}|[A-Za-z0-9/_~%:@=,;!.-]/y;
+/** Text both engines read alike in the subset above. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/** Whether `pattern` is made of SUBSET_TOKENs only, with no empty alternative or group. */
+function inSubset(pattern: string): boolean {
+  if (/\(\)|\(\||\|\)|\|\||^\||\|$|\(\?:\)/.test(pattern)) return false;
+  // One counted repetition at most, up to 100: nested counts can pass the crate's size limit.
+  const counts = pattern.match(/\{\d+(?:,\d*)?\}/g) ?? [];
+  if (counts.length > 1 || counts.some((c) => c.match(/\d+/g)!.some((n) => Number(n) > 100))) return false;
+  let i = pattern.startsWith('^') ? 1 : 0;
+  const end = pattern.endsWith('$') && !pattern.endsWith('\\$') ? pattern.length - 1 : pattern.length;
+  while (i < end) {
+    SUBSET_TOKEN.lastIndex = i;
+    const m = SUBSET_TOKEN.exec(pattern);
+    if (!m || m.index !== i) return false;
+    i += m[0].length;
+  }
+  return i === end;
+}
+
+/**
+ * A pattern of the subset both engines agree on, matched by JavaScript on printable ASCII text
+ * (the crate, compiled on first need, for any other text): compiling hundreds of patterns in
+ * the WebAssembly crate dominated the report's time. A pattern JavaScript refuses goes to the crate.
+ */
+function subsetRust(pattern: string): RustRegex | undefined {
+  if (!inSubset(pattern)) return undefined;
+  let js: RegExp;
+  try {
+    js = new RegExp(pattern, 'u');
+  } catch {
+    return undefined;
+  }
+  let crate: RustRegex | undefined;
+  return {
+    isMatch: (t) => {
+      if (PRINTABLE_ASCII.test(t)) return js.test(t);
+      crate ??= new (rustRegex())(pattern);
+      return crate.isMatch(t);
+    },
+  };
+}
+
 /** The compiled Rust regex, or the crate's error text. */
 function compileRust(pattern: string): RustRegex | string {
   let r = rustCache.get(pattern);
   if (r === undefined) {
-    r = literalRust(pattern);
+    r = literalRust(pattern) ?? subsetRust(pattern);
     if (r) {
       rustCache.set(pattern, r);
       return r;

@@ -283,8 +283,13 @@ export function traditionalRouter(routes: readonly KongRoute[]): TraditionalRout
     for (const s of t.snis) sniIndex.add(s);
   }
   /** The longest prefix path of the router that starts `path` (Kong walks its prefix list longest first). */
+  const prefixLengths = [...new Set([...plainUris].map((u) => u.length))].sort((a, b) => b - a);
   const longestPrefix = (path: string): string | undefined => {
-    for (let k = path.length; k > 0; k--) if (plainUris.has(path.slice(0, k))) return path.slice(0, k);
+    for (const k of prefixLengths) {
+      if (k > path.length) continue;
+      const p = path.slice(0, k);
+      if (plainUris.has(p)) return p;
+    }
     return undefined;
   };
   const catsSorted = [...categories.values()].sort(compareCategories);

@@ -40,6 +40,7 @@ import {
   unitsOfObject,
 } from './objects';
 import { FieldsEntity, KongRoute, RoutePart, RouteUnit, RoutingKind, Translation } from './types';
+import { pushTo } from '../util/multiMap';
 
 /** A fields route while it is being built. */
 interface Entity {
@@ -232,7 +233,19 @@ export function httpRouteKongPaths(m: HttpMatch): string[] {
   return [`~${v}$`, v.endsWith('/') ? v : `${v}/`];
 }
 
-const stableJson = (x: unknown): string => JSON.stringify(x, (_, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v));
+/** JSON with object keys sorted, for grouping keys (KIC compares marshalled structs). */
+function stableJson(x: unknown): string {
+  if (Array.isArray(x)) return `[${x.map((v) => (v === undefined ? 'null' : stableJson(v))).join(',')}]`;
+  if (x && typeof x === 'object') {
+    const o = x as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(x) ?? 'null';
+}
 
 function translateHttpRoutes(r: RoutingObjects, units: readonly RouteUnit[], ctx: TranslateContext, out: Collector): void {
   const withListeners = protocolsFromListeners(ctx.kic);
@@ -256,7 +269,7 @@ function translateHttpRoutes(r: RoutingObjects, units: readonly RouteUnit[], ctx
     const byService = new Map<string, number[]>();
     rules.forEach((rule, ri) => {
       const key = stableJson(arrayOf(rule?.backendRefs).map((b) => stableJson(b)).sort());
-      byService.set(key, [...(byService.get(key) ?? []), ri]);
+      pushTo(byService, key, ri);
     });
     const built: { name: string; e: Entity; parts: RoutePart[] }[] = [];
     let failed: string | undefined;
@@ -264,7 +277,7 @@ function translateHttpRoutes(r: RoutingObjects, units: readonly RouteUnit[], ctx
       const byFilter = new Map<string, number[]>();
       for (const ri of ruleIdx) {
         const key = arrayOf(rules[ri]?.filters).map((f) => stableJson(f)).sort().join(';');
-        byFilter.set(key, [...(byFilter.get(key) ?? []), ri]);
+        pushTo(byFilter, key, ri);
       }
       for (const group of byFilter.values()) {
         const matchGroups = new Map<string, { ri: number; mi: number; m: HttpMatch }[]>();
@@ -282,7 +295,7 @@ function translateHttpRoutes(r: RoutingObjects, units: readonly RouteUnit[], ctx
               .filter((h) => (seen.has(h.name) ? false : (seen.add(h.name), true)))
               .sort((x, y) => (x.name < y.name ? -1 : 1));
             const key = stableJson({ method: m?.method ?? null, headers, query: m?.queryParams ?? [] });
-            matchGroups.set(key, [...(matchGroups.get(key) ?? []), { ri, mi, m: m ?? {} }]);
+            pushTo(matchGroups, key, { ri, mi, m: m ?? {} });
           });
         }
         const redirect = arrayOf<{ type?: string }>(rules[group[0]]?.filters).some((x) => x?.type === 'RequestRedirect');
