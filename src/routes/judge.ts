@@ -479,7 +479,8 @@ export function judgeRoutes(input: JudgeInput): Judgement {
   const refusedBefore = new Set(refusedByFrom.keys());
   const beforeRouter = routerFor(from, before.routes.filter((r) => !refusedBefore.has(r)), kong, input.splitId);
   const afterRouter = routerFor(to, after.routes.filter((r) => !refusedAfter.has(r)), kong, input.splitId);
-  const requests = exampleRequests([before.routes, after.routes]);
+  // One translation for both flavors (traditional <-> traditional_compatible, B3): its requests once.
+  const requests = exampleRequests(after === before ? [before.routes] : [before.routes, after.routes]);
   const seenPairs = new Set<string>();
   const tieReported = new Set<string>();
   for (const req of requests) {
