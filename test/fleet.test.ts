@@ -438,6 +438,29 @@ describe('fleet: policy and holds', () => {
   });
 });
 
+describe('fleet: rollout arithmetic', () => {
+  test("maxUpdate resolves as Argo CD's RollingSync does: percentages round down but not below 1, 0 means by hand", async () => {
+    const { resolveMaxUpdate, planRollout } = await import('../src/fleet/rollout');
+    expect(resolveMaxUpdate(3, 10)).toBe(3);
+    expect(resolveMaxUpdate('25%', 10)).toBe(2);
+    expect(resolveMaxUpdate('10%', 5)).toBe(1);
+    expect(resolveMaxUpdate('100%', 7)).toBe(7);
+    expect(resolveMaxUpdate('0%', 7)).toBe(0);
+    expect(resolveMaxUpdate(0, 7)).toBe(0);
+    // 40 installations, 2 canaries: canary 2, quarter ceil(25% of 40) = 10 in fleet order, the rest 28.
+    const installations = Array.from({ length: 40 }, (_, i) => ({ name: `k${i}`, labels: i === 5 || i === 30 ? { wave: 'canary' } : {}, hold: false }));
+    const group = { name: 'g', installations } as never;
+    const r = planRollout(group, undefined, 'fleet.yaml');
+    expect(r.steps.map((x) => [x.name, x.installations.length, x.atOnce])).toEqual([
+      ['canary', 2, 1],
+      ['quarter', 10, 2],
+      ['rest', 28, 7],
+    ]);
+    expect(r.steps[0].installations.map((o) => o.name)).toEqual(['k5', 'k30']);
+    expect(r.steps[1].installations.map((o) => o.name)).toEqual(['k0', 'k1', 'k2', 'k3', 'k4', 'k6', 'k7', 'k8', 'k9', 'k10']);
+  });
+});
+
 describe('fleet: a folder of specs that name their clusters', () => {
   const spec = (name: string, cluster: string | undefined, labels: Record<string, string>, gateway: Any = {}): Any => ({
     apiVersion: 'kong-flavor-migrator/v1alpha1',
