@@ -63,8 +63,9 @@ function gatePatches(installation: string) {
 /**
  * The user's labels on each Application (`argocd app list -l env=prod`). Keys differ from one
  * installation to the next, so they come from each element through `templatePatch` (Argo CD
- * >= 2.10, go templates only; values JSON-quoted as its docs advise). The element's map always
- * holds `kong-flavor-migrator/plan`, so the patch is never empty.
+ * >= 2.10, go templates only; values JSON-quoted with sprig's `toJson`, as its docs advise:
+ * docs/operator-manual/applicationset/Template.md, sprig functions in applicationset/utils/utils.go).
+ * The element's map always holds `kong-flavor-migrator/plan`, so the patch is never empty.
  */
 export const LABELS_PATCH = ['metadata:', '  labels:', '{{- range $key, $value := .labels }}', '    {{ $key | toJson }}: {{ $value | toJson }}', '{{- end }}', ''].join('\n');
 
