@@ -309,6 +309,7 @@ describe('fleet: bad input', () => {
     expect(r.err).toContain('spec.installations[2].overrides.gateway.replicas');
     expect(r.err).toContain('(installation kong-prod-us)');
     expect(fs.existsSync(out)).toBe(false);
+    expect(fs.readdirSync(path.dirname(file)).filter((f) => f.startsWith('.kong-flavor-staging'))).toEqual([]);
     expect((await cli('plan', file)).code).toBe(EXIT.input);
   });
 

@@ -5,10 +5,9 @@
  * grouped; each group gets one ApplicationSet per phase whose RollingSync steps promote that
  * phase canaries first; FLEET.md and `plan` summarize it all. Argo CD does the scheduling.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { OutputFiles } from '../render/files';
-import { writeTree } from '../render/write';
+import { Staging } from '../render/write';
 import { toYaml } from '../render/yaml';
 import { InputError, InputProblem } from '../spec/errors';
 import { FleetGrouping, groupInstallations } from './group';
@@ -19,7 +18,6 @@ import { fleetMarkdown } from './report';
 import { GroupRollout, planRollout } from './rollout';
 import { stageFleet } from './stage';
 import { FleetSummary, fleetSummary } from './summary';
-import { moveIntoPlace } from './write';
 
 export { isFleetInput, readFleet, installationDocument } from './read';
 export { FLEET_KIND, FleetSpecSchema } from './schema';
@@ -111,23 +109,20 @@ export interface FleetSynthOptions extends FleetRunOptions {
  */
 export async function synthesizeFleet(arg: string, options: FleetSynthOptions): Promise<{ plan: FleetPlan; written: { target: string; files: number }[] }> {
   const input = readFleet(arg);
-  const outExisted = fs.existsSync(options.out);
-  fs.mkdirSync(options.out, { recursive: true });
-  const staging = fs.mkdtempSync(path.join(options.out, '.kong-flavor-staging-'));
-  let moved = false;
+  // The same staging as synth's: --out and its parents only on success, replaced folders kept
+  // until their successors are in place, a killed run's staging recovered by the next.
+  const staging = new Staging(options.out);
   try {
-    const { outcomes, files } = await stageFleet(input.installations, { ...options, staging, fleetFiles: input.fleetFiles });
+    const { outcomes, files } = await stageFleet(input.installations, { ...options, staging: staging.dir, fleetFiles: input.fleetFiles });
     const plan = planFrom(input, outcomes);
     const own = fleetFiles(plan);
-    writeTree(path.join(staging, input.name), own);
+    staging.write(input.name, own);
     const counts = new Map(outcomes.map((o, i) => [o.name, files[i]]));
     counts.set(input.name, own.size);
     const names = [...outcomes.filter((o) => o.judgement.kind === 'planned').map((o) => o.name), input.name];
-    const targets = moveIntoPlace(staging, options.out, names, options.force ?? false);
-    moved = true;
-    return { plan, written: targets.map((target) => ({ target, files: counts.get(path.basename(target))! })) };
+    const targets = staging.commit(names, { force: options.force });
+    return { plan, written: targets.map((target) => ({ target: path.join(options.out, path.basename(target)), files: counts.get(path.basename(target))! })) };
   } finally {
-    fs.rmSync(staging, { recursive: true, force: true });
-    if (!outExisted && !moved) fs.rmSync(options.out, { recursive: true, force: true });
+    staging.discard();
   }
 }
