@@ -4,11 +4,7 @@
  * installations are rolled out together (`src/fleet`), but a single spec may carry them.
  */
 import { z } from 'zod';
-
-/** Label name part: up to 63 characters, alphanumerics with `-`, `_`, `.` inside (Kubernetes' rule). */
-const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-/** Label prefix: a DNS-1123 subdomain. */
-const LABEL_PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+import { labelKey, labelValue } from './kubernetesSyntax';
 
 /** Label keys this tool sets on what it emits; users may not set them. */
 export const RESERVED_LABEL_PREFIX = 'kong-flavor-migrator/';
@@ -16,22 +12,14 @@ export const RESERVED_LABEL_PREFIX = 'kong-flavor-migrator/';
 /** Why `key` is not a label key Kubernetes accepts (or one we reserve), or undefined. */
 export function labelKeyProblem(key: string): string | undefined {
   if (key.startsWith(RESERVED_LABEL_PREFIX)) return `label "${key}": the prefix ${RESERVED_LABEL_PREFIX} is reserved for the labels kong-flavor sets`;
-  const slash = key.lastIndexOf('/');
-  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
-  const name = slash >= 0 ? key.slice(slash + 1) : key;
-  if (prefix !== undefined && (prefix.length > 253 || !LABEL_PREFIX.test(prefix))) {
-    return `label "${key}": the prefix before '/' must be a DNS subdomain (lower-case letters, digits, '-' and '.')`;
-  }
-  if (name.length > 63 || !LABEL_NAME.test(name)) {
-    return `label "${key}": the name must be at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit`;
-  }
-  return undefined;
+  const wrong = labelKey(key);
+  return wrong ? `label "${key}" ${wrong}` : undefined;
 }
 
 /** Why `value` is not a label value Kubernetes accepts, or undefined. */
 export function labelValueProblem(key: string, value: string): string | undefined {
-  if (value === '' || (value.length <= 63 && LABEL_NAME.test(value))) return undefined;
-  return `label ${key}: "${value}" is not a label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit`;
+  const wrong = labelValue(value);
+  return wrong ? `label ${key}: "${value}" ${wrong}` : undefined;
 }
 
 /** `metadata.labels`: Kubernetes labels (a fleet's rollout steps select installations by them). */
