@@ -207,7 +207,8 @@ export function routesRefusal(spec: ResolvedSpec, report: RouteReport): string[]
 export function routeWarnings(report: RouteReport): string[] {
   const rejected = report.findings.filter((f) => f.severity === 'rejected');
   if (!rejected.length) return [];
-  const objects = [...new Set(rejected.flatMap((f) => f.routes.map((id) => report.routes.find((r) => r.id === id)?.object ?? id)))];
+  const objectOf = new Map(report.routes.map((r) => [r.id, r.object]));
+  const objects = [...new Set(rejected.flatMap((f) => f.routes.map((id) => objectOf.get(id) ?? id)))];
   return [
     `${rejected.length} route finding${rejected.length === 1 ? '' : 's'} of severity rejected (${objects.slice(0, 5).join(', ')}${objects.length > 5 ? ` and ${objects.length - 5} more` : ''}) ${rejected.length === 1 ? 'is' : 'are'} accepted by spec.routes.failOn: never: those routes stop being served after the migration (see the routes section)`,
   ];

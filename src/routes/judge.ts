@@ -382,11 +382,19 @@ function objectRules(input: JudgeInput, f: Findings): void {
 function reducerPicked(router: Router, winner: KongRoute, other: KongRoute): boolean {
   if (!('sorted' in router)) return false;
   const sorted = (router as TraditionalRouter).sorted;
-  const first = (r: KongRoute) => sorted.findIndex((e) => e.route === r);
-  const w = first(winner);
-  const o = first(other);
-  return w >= 0 && o >= 0 && o < w && sorted[o].key.matchRules === sorted[w].key.matchRules;
+  let first = firstEntries.get(router);
+  if (!first) {
+    first = new Map();
+    sorted.forEach((e, i) => first!.has(e.route) || first!.set(e.route, i));
+    firstEntries.set(router, first);
+  }
+  const w = first.get(winner);
+  const o = first.get(other);
+  return w !== undefined && o !== undefined && o < w && sorted[o].key.matchRules === sorted[w].key.matchRules;
 }
+
+/** Per traditional router: each route's first position in its sorted list. */
+const firstEntries = new WeakMap<Router, Map<KongRoute, number>>();
 
 function priorityRule(
   input: JudgeInput,
