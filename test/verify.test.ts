@@ -140,11 +140,12 @@ describe('remembered verdicts (a fleet explores each distinct model once)', () =
     expect(naiveOf(seedDoc()).violations[0].trace).not.toContain('changed by the caller');
   });
 
-  test('a model that differs only in a name or a replica count is explored, not recalled', () => {
-    naiveOf(seedDoc());
+  test('a model that differs only in names is recalled with its own names; another replica count is explored', () => {
+    const original = naiveOf(seedDoc());
     const renamed = naiveOf(seedDoc({ deployment: 'edge-kong' }));
     expect(renamed.violations[0].trace).toContainEqual(expect.stringMatching(/^edge-kong: a new pod starts/));
     expect(renamed.violations[0].trace.join('\n')).not.toContain('proxy-kong');
+    expect(JSON.stringify(renamed)).toBe(JSON.stringify(original).replace(/proxy-kong/g, 'edge-kong'));
     const five = naiveOf(seedDoc({ replicas: 5 }));
     expect(five.statesExplored).not.toBe(naiveOf(seedDoc()).statesExplored);
   });

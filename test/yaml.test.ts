@@ -6,6 +6,7 @@ import * as jsYaml from 'js-yaml';
 import * as YAML from 'yaml';
 import { toYaml, toYamlStream } from '../src/render/yaml';
 import { tempDir } from './helpers';
+import { checkedParse, fastParse } from '../src/spec/yamlInput';
 
 /** JSON values with the strings our manifests hold (and the tricky ones YAML misreads). */
 const tricky = fc.constantFrom('off', 'on', 'yes', 'No', 'y', 'null', '~', '', ' ', '0755', '1.10', '3.9', '1e3', '.inf', '25%', '- x', 'a: b', 'a #b', '#c', '*', '&a', '!t', '@x', '`x', '{}', '[]', 'x\n', 'x\ny\n', 'x\n\ny', '  indented\nx', 'tab\tin', 'trailing \nx', '"q"', "'q'", '\\', 'é', 'line\r\n', 'multi\nline\n\n', 'key=value', '/bin/sh', 'kong:3.9', 'argocd.argoproj.io/sync-wave');
@@ -164,5 +165,51 @@ describe('YAML emitter: line breaks and control characters cannot inject keys', 
     const withControls = strings.filter((s) => troublesome.test(s) && !s.includes('\u0085')).slice(0, 6);
     expect(withNel.length + withControls.length).toBe(12);
     for (const s of [...withNel, ...withControls]) refusedByKustomize([s]);
+  });
+});
+
+describe('YAML input: the fast path reads what the checked path reads', () => {
+  /** Every YAML file under a folder (examples, test corpus, ../shared fixtures when present). */
+  const yamlFiles = (dir: string): string[] =>
+    fs.existsSync(dir)
+      ? fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? yamlFiles(path.join(dir, e.name)) : /\.ya?ml$/.test(e.name) ? [path.join(dir, e.name)] : []))
+      : [];
+
+  test('same data and document lines for every YAML file of the project (and the fixtures when present)', () => {
+    const files = [...yamlFiles(path.join(__dirname, '..', 'examples')), ...yamlFiles(path.join(__dirname, 'corpus')), ...yamlFiles(path.join(__dirname, '..', '..', 'shared', 'fixtures'))];
+    expect(files.length).toBeGreaterThan(40);
+    let fast = 0;
+    for (const file of files) {
+      const text = fs.readFileSync(file, 'utf8');
+      let checked: ReturnType<typeof checkedParse> | undefined;
+      try {
+        checked = checkedParse(text, file, {});
+      } catch {
+        checked = undefined; // invalid input: the fast path must not accept it either
+      }
+      const quick = fastParse(text);
+      if (quick === undefined) continue;
+      fast++;
+      expect([file, quick.map((d) => d.data)]).toEqual([file, checked?.map((d) => d.data)]);
+    }
+    expect(fast).toBeGreaterThan(files.length / 2);
+  });
+
+  test('random data written by our writer (and by js-yaml) reads the same both ways', () => {
+    fc.assert(
+      fc.property(fc.array(fc.dictionary(unicodeText, json, { maxKeys: 5 }), { minLength: 1, maxLength: 3 }), (docs) => {
+        for (const text of [toYamlStream(docs), docs.map((d) => jsYaml.dump(d)).join('---\n')]) {
+          const quick = fastParse(text);
+          const checked = checkedParse(text, 'random.yaml', {});
+          if (quick !== undefined) expect(quick.map((d) => d.data)).toEqual(checked.map((d) => d.data));
+        }
+      }),
+      { seed: 1315, numRuns: 600 },
+    );
+  });
+
+  test('what only the checked path can judge falls back to it: duplicate keys, aliases, deep nesting, unknown tags', () => {
+    for (const text of ['a: 1\na: 2\n', 'a: &x 1\nb: *x\n', `x: ${'['.repeat(100)}${']'.repeat(100)}\n`, 'a: !!binary aGk=\n']) expect(fastParse(text)).toBeUndefined();
+    expect(fastParse('a: 1\n---\n# c\nb: "*x"\n')).toEqual([{ data: { a: 1 }, line: 1 }, { data: { b: '*x' }, line: 4 }]);
   });
 });

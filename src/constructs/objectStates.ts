@@ -4,6 +4,7 @@ import { controllerDeploymentManifest } from './ControllerDeployment';
 import { gatewayDeploymentManifest } from './GatewayDeployment';
 import { kongServiceManifest } from './KongService';
 import { strategicMergePatch } from './strategicPatch';
+import { jsonEqual } from '../util/jsonEqual';
 
 /** One object of the plan in one state: what it is and how to render it. */
 export type PlanObject =
@@ -48,5 +49,5 @@ export function objectPatch(spec: ResolvedSpec, before: PlanObject, after: PlanO
 
 /** Whether an object differs between two states (absent counts as different). */
 export function objectChanged(a: PlanObject | undefined, b: PlanObject | undefined): boolean {
-  return JSON.stringify(a?.state) !== JSON.stringify(b?.state);
+  return !jsonEqual(a?.state, b?.state);
 }

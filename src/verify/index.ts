@@ -17,12 +17,61 @@ export { forgetVerdicts } from './memo';
 export function verifyStates(spec: ResolvedSpec, initial: InstallationState, phases: readonly CheckedPhase[], options: ExploreOptions = {}): Verdict {
   const model = compileModel(spec, initial, phases);
   if (options.judge || options.labels) return explore(model, options);
-  return remember(memoKey('plan', model, options), () => explore(model, options));
+  return rememberNamed('plan', model, options, (m) => explore(m, options));
 }
 
-/** What a verdict depends on: the check, the model and the options. */
-const memoKey = (check: string, model: Model, options: VerifyOptions) =>
-  JSON.stringify([check, options.controllerRestarts ?? true, options.maxStates ?? 0, options.stopAtDeadlock ?? true, model]);
+/** A name's stand-in in a model without names: control characters no name or text of ours holds. */
+const PLACEHOLDER = /\u0001[GCEA]\d+\u0002/g;
+
+/**
+ * The model with every name (Deployments, election IDs, admin Services) replaced by a stand-in,
+ * and the pod-template labels and desired states (compiled into indices already) left out: the
+ * checker compares names only for equality, so installations that differ only in names (a
+ * fleet's thousand `gw-<n>` Deployments) are one model, explored once.
+ */
+function withoutNames(model: Model): { model: Model; names: Map<string, string> } {
+  const names = new Map<string, string>();
+  const stand = (kind: string, table: Map<string, string>) => (name: string) => {
+    let s = table.get(name);
+    if (s === undefined) {
+      s = `\u0001${kind}${table.size}\u0002`;
+      table.set(name, s);
+      names.set(s, name);
+    }
+    return s;
+  };
+  const gw = stand('G', new Map());
+  const ctl = stand('C', new Map());
+  const election = stand('E', new Map());
+  const admin = stand('A', new Map());
+  return {
+    names,
+    model: {
+      ...model,
+      gatewayNames: model.gatewayNames.map(gw),
+      controllerNames: model.controllerNames.map(ctl),
+      gwTemplates: model.gwTemplates.map((t) => ({ ...t, labels: {} })),
+      ctlTemplates: model.ctlTemplates.map((t) => ({ ...t, electionId: election(t.electionId), adminService: admin(t.adminService) })),
+      elections: model.elections.map(election),
+      phases: model.phases.map((p) => ({ ...p, state: undefined as unknown as CheckedPhase['state'] })),
+    },
+  };
+}
+
+/** Puts the names back into a verdict computed on the nameless model. */
+function withNames<T>(value: T, names: Map<string, string>): T {
+  if (typeof value === 'string') return value.replace(PLACEHOLDER, (s) => names.get(s) ?? s) as T;
+  if (Array.isArray(value)) return value.map((v) => withNames(v, names)) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withNames(v, names)])) as T;
+  return value;
+}
+
+/** A check of the nameless model, remembered by it (with the options), its verdict given back with the names. */
+function rememberNamed<T>(check: string, model: Model, options: VerifyOptions, run: (m: Model) => T): T {
+  const { model: nameless, names } = withoutNames(model);
+  const key = JSON.stringify([check, options.controllerRestarts ?? true, options.maxStates ?? 0, options.stopAtDeadlock ?? true, nameless]);
+  return withNames(remember(key, () => run(nameless)), names);
+}
 
 const checkedPhases = (plan: Plan): CheckedPhase[] => plan.phases.map((p) => ({ id: p.id, state: p.state, zeroDowntime: p.zeroDowntime, gated: true }));
 
@@ -67,6 +116,5 @@ export function verifyRollbacks(spec: ResolvedSpec, plan: Plan, options: VerifyO
   // Rolling back phase 1 returns to the installation as it ran: that is a migration's end.
   const goals: GoalKind[] = [...Array(n + 1).fill('none'), 'final', ...Array(n - 1).fill('settled')];
   const model = compileModel(spec, plan.initial, [...forward, ...rollbacks], 'final', { edges, goals });
-  const judged = () => exploreJudged(model, options, plan.phases.map((_, k) => (p: number) => p === n + k + 1));
-  return remember(memoKey('rollbacks', model, options), judged);
+  return rememberNamed('rollbacks', model, options, (m) => exploreJudged(m, options, plan.phases.map((_, k) => (p: number) => p === n + k + 1)));
 }
