@@ -29,7 +29,7 @@ function warningsFor(spec: ResolvedSpec, f: MigrationFacts): string[] {
   }
   if (spec.base.origin === 'modelled') {
     out.push(
-      "no spec.source: your objects are known only as modelled on KIC's all-in-one manifests, so the output patches the planned fields of your own (kubectl patch, Kustomize overlays over your manifests in kustomize/base/) and never sends them whole; give spec.source (your manifests or chart values) for whole objects, Argo CD declaring them, and final/",
+      "no spec.source.manifests or spec.source.helm: your Deployments and Services are known only as modelled on KIC's all-in-one manifests, so the output patches the planned fields of your own (kubectl patch, Kustomize overlays over your manifests in kustomize/base/) and never sends them whole; give spec.source.manifests or spec.source.helm (your manifests or chart values) for whole objects, Argo CD declaring them, and final/",
     );
   }
   return out;
