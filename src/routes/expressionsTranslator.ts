@@ -6,7 +6,7 @@
 import { KubeObject } from '../spec/types';
 import { PREFIX, VALID_HOST, VALID_METHOD, VALID_PROTOCOLS, VALID_SNI, annotationsOf, atoi, headersOf, hostAliasesOf, methodsOf, protocolsOf, regexPrefixOf, snisOf } from './annotations';
 import { Expr, and, or, pred, renderKic } from './expression';
-import { TranslateContext, arrayOf, hostnamesOf, ingressRules, IngressPath, listenerProtocols, protocolsFromListeners, routeIdFor, routeRules, tlsPassthrough, tlsRouteUnrouted, unitsOfObject } from './objects';
+import { TranslateContext, arrayOf, hostnamesOf, ingressRouteGroups, IngressPath, listenerProtocols, protocolsFromListeners, routeIdFor, routeRules, tlsPassthrough, tlsRouteUnrouted, unitsOfObject } from './objects';
 import { RoutingObjects, describeObject, nsName } from './read';
 import { ExpressionEntity, KongRoute, RoutePart, RouteUnit, RoutingKind, Translation } from './types';
 import { pushTo } from '../util/multiMap';
@@ -109,23 +109,8 @@ class Collector {
 }
 
 function translateIngresses(r: RoutingObjects, units: readonly RouteUnit[], out: Collector): void {
-  const unitOf = (o: KubeObject, rule: number, match: number) => unitsOfObject(units, o).find((u) => u.rule === rule && u.match === match)!.id;
-  const index = new Map<string, { ing: KubeObject; host: string; paths: { p: IngressPath; unit: string }[] }>();
-  for (const ing of r.ingresses) {
-    ingressRules(ing).forEach((rule, ri) =>
-      rule.paths.forEach((p, pi) => {
-        if (!p.backend) {
-          out.failures.push({ object: describeObject(ing), units: [unitOf(ing, ri, pi)], message: `path ${p.path}: backend ${p.resource ?? '(none)'} is not a Service; KIC skips it`, rule: 'KIC', source: 'ROUTES.md B5' });
-          return;
-        }
-        const key = `${ing.metadata.namespace ?? 'default'}.${ing.metadata.name}.${p.backend.service}.${rule.host}.${p.backend.port}`;
-        const meta = index.get(key) ?? { ing, host: rule.host, paths: [] };
-        meta.paths.push({ p, unit: unitOf(ing, ri, pi) });
-        index.set(key, meta);
-      }),
-    );
-  }
-  for (const [, meta] of index) {
+  // ingressTranslationIndex: one route per (namespace, name, backend, host), paths appended in order.
+  for (const meta of ingressRouteGroups(r, units, out, 'ROUTES.md B5')) {
     const a = annotationsOf(meta.ing);
     const first = meta.paths[0].p.backend!;
     const name = `${meta.ing.metadata.namespace ?? 'default'}.${meta.ing.metadata.name}.${first.service}.${meta.host.replace(/\*/g, '_')}.${first.port}`;

@@ -195,3 +195,35 @@ export function listenerHostnames(route: KubeObject, r: RoutingObjects): string[
   return out;
 }
 
+
+/** One Kong route's worth of Ingress paths: KIC groups paths by (namespace, name, backend Service, host, port). */
+export interface IngressRouteGroup {
+  readonly ing: KubeObject;
+  readonly host: string;
+  readonly paths: { p: IngressPath; unit: string }[];
+}
+
+/**
+ * KIC's `ingressTranslationIndex`, shared by both translators: one route per (namespace,
+ * name, backend Service, host, port), its paths in order. A path whose backend is not a
+ * Service is skipped, as KIC does, with a failure citing `source` (the translator's fact).
+ */
+export function ingressRouteGroups(r: RoutingObjects, units: readonly RouteUnit[], out: { failures: Translation['failures'][number][] }, source: string): IngressRouteGroup[] {
+  const unitOf = (o: KubeObject, rule: number, match: number) => unitsOfObject(units, o).find((u) => u.rule === rule && u.match === match)!.id;
+  const index = new Map<string, IngressRouteGroup>();
+  for (const ing of r.ingresses) {
+    ingressRules(ing).forEach((rule, ri) =>
+      rule.paths.forEach((p, pi) => {
+        if (!p.backend) {
+          out.failures.push({ object: describeObject(ing), units: [unitOf(ing, ri, pi)], message: `path ${p.path}: backend ${p.resource ?? '(none)'} is not a Service; KIC skips it`, rule: 'KIC', source });
+          return;
+        }
+        const key = `${ing.metadata.namespace ?? 'default'}.${ing.metadata.name}.${p.backend.service}.${rule.host}.${p.backend.port}`;
+        const group = index.get(key) ?? { ing, host: rule.host, paths: [] };
+        group.paths.push({ p, unit: unitOf(ing, ri, pi) });
+        index.set(key, group);
+      }),
+    );
+  }
+  return [...index.values()];
+}

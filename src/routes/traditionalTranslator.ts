@@ -29,7 +29,7 @@ import {
   TranslateContext,
   arrayOf,
   hostnamesOf,
-  ingressRules,
+  ingressRouteGroups,
   listenerHostnames,
   listenerProtocols,
   protocolsFromListeners,
@@ -161,25 +161,9 @@ class Collector {
 }
 
 function translateIngresses(r: RoutingObjects, units: readonly RouteUnit[], ctx: TranslateContext, out: Collector): void {
-  const unitOf = (o: KubeObject, rule: number, match: number) => unitsOfObject(units, o).find((u) => u.rule === rule && u.match === match)!.id;
-  // ingressTranslationIndex: one route per (namespace, name, backend, host), paths appended in order.
-  const index = new Map<string, { ing: KubeObject; host: string; paths: { p: IngressPath; unit: string }[] }>();
-  for (const ing of r.ingresses) {
-    ingressRules(ing).forEach((rule, ri) =>
-      rule.paths.forEach((p, pi) => {
-        if (!p.backend) {
-          out.failures.push({ object: describeObject(ing), units: [unitOf(ing, ri, pi)], message: `path ${p.path}: backend ${p.resource ?? '(none)'} is not a Service; KIC skips it`, rule: 'KIC', source: 'ROUTES.md B4' });
-          return;
-        }
-        const key = `${ing.metadata.namespace ?? 'default'}.${ing.metadata.name}.${p.backend.service}.${rule.host}.${p.backend.port}`;
-        const meta = index.get(key) ?? { ing, host: rule.host, paths: [] };
-        meta.paths.push({ p, unit: unitOf(ing, ri, pi) });
-        index.set(key, meta);
-      }),
-    );
-  }
   const kic2 = ctx.kic.major < 3;
-  for (const [, meta] of index) {
+  // ingressTranslationIndex: one route per (namespace, name, backend, host), paths appended in order.
+  for (const meta of ingressRouteGroups(r, units, out, 'ROUTES.md B4')) {
     const a = annotationsOf(meta.ing);
     const first = meta.paths[0].p.backend!;
     const name = `${meta.ing.metadata.namespace ?? 'default'}.${meta.ing.metadata.name}.${first.service}.${meta.host.replace(/\*/g, '_')}.${first.port}`;
