@@ -6,7 +6,7 @@
 import { KubeObject } from '../spec/types';
 import { PREFIX, VALID_HOST, VALID_METHOD, VALID_PROTOCOLS, VALID_SNI, annotationsOf, atoi, headersOf, hostAliasesOf, methodsOf, protocolsOf, regexPrefixOf, snisOf } from './annotations';
 import { Expr, and, or, pred, renderKic } from './expression';
-import { TranslateContext, arrayOf, hostnamesOf, ingressRouteGroups, IngressPath, listenerProtocols, protocolsFromListeners, routeIdFor, routeRules, tlsPassthrough, tlsRouteUnrouted, unitsOfObject } from './objects';
+import { TranslateContext, arrayOf, hostnamesOf, ingressRouteGroups, streamRouteLists, IngressPath, listenerProtocols, protocolsFromListeners, routeIdFor, routeRules, tlsPassthrough, tlsRouteUnrouted, unitsOfObject } from './objects';
 import { RoutingObjects, describeObject, nsName } from './read';
 import { ExpressionEntity, KongRoute, RoutePart, RouteUnit, RoutingKind, Translation } from './types';
 import { pushTo } from '../util/multiMap';
@@ -339,14 +339,7 @@ function translateGrpcRoutes(r: RoutingObjects, units: readonly RouteUnit[], out
 
 /** L4 routes: KIC 3.x gives them priority 1 and the valid SNIs (l4route_atc.go, B20); KIC 2.10-2.12 refuse them under expressions (R27). */
 function translateStreamRoutes(r: RoutingObjects, units: readonly RouteUnit[], ctx: TranslateContext, out: Collector): void {
-  const lists: [RoutingKind, readonly KubeObject[], string][] = [
-    ['TLSRoute', r.tlsRoutes, 'tls'],
-    ['TCPRoute', r.tcpRoutes, 'tcp'],
-    ['UDPRoute', r.udpRoutes, 'udp'],
-    ['TCPIngress', r.tcpIngresses, 'tcp'],
-    ['UDPIngress', r.udpIngresses, 'udp'],
-  ];
-  for (const [kind, list, protocol] of lists) {
+  for (const [kind, list, protocol] of streamRouteLists(r)) {
     for (const o of list) {
       const own = unitsOfObject(units, o);
       if (ctx.kic.major < 3) {

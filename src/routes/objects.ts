@@ -227,3 +227,14 @@ export function ingressRouteGroups(r: RoutingObjects, units: readonly RouteUnit[
   }
   return [...index.values()];
 }
+
+/** The L4 routing objects with the protocol KIC gives their routes (B20), in the order both translators take them. */
+export function streamRouteLists(r: RoutingObjects): [RoutingKind, readonly KubeObject[], string][] {
+  return [
+    ['TLSRoute', r.tlsRoutes, 'tls'],
+    ['TCPRoute', r.tcpRoutes, 'tcp'],
+    ['UDPRoute', r.udpRoutes, 'udp'],
+    ['TCPIngress', r.tcpIngresses, 'tcp'],
+    ['UDPIngress', r.udpIngresses, 'udp'],
+  ];
+}

@@ -30,6 +30,7 @@ import {
   arrayOf,
   hostnamesOf,
   ingressRouteGroups,
+  streamRouteLists,
   listenerHostnames,
   listenerProtocols,
   protocolsFromListeners,
@@ -373,14 +374,7 @@ function translateGrpcRoutes(r: RoutingObjects, units: readonly RouteUnit[], out
  * behind a Passthrough listener; a TLSRoute without hostnames is not routed; TCP/UDP by port.
  */
 function translateStreamRoutes(r: RoutingObjects, units: readonly RouteUnit[], out: Collector): void {
-  const lists: [RoutingKind, readonly KubeObject[], string][] = [
-    ['TLSRoute', r.tlsRoutes, 'tls'],
-    ['TCPRoute', r.tcpRoutes, 'tcp'],
-    ['UDPRoute', r.udpRoutes, 'udp'],
-    ['TCPIngress', r.tcpIngresses, 'tcp'],
-    ['UDPIngress', r.udpIngresses, 'udp'],
-  ];
-  for (const [kind, list, protocol] of lists) {
+  for (const [kind, list, protocol] of streamRouteLists(r)) {
     for (const o of list) {
       if (kind === 'TLSRoute' && tlsRouteUnrouted(o, units, out)) continue;
       const rules = routeRules(o);
