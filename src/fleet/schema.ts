@@ -8,18 +8,12 @@
 import { z } from 'zod';
 import { isIntOrPercent } from '../spec/intOrPercent';
 import { ArgoClusterSchema, LabelsSchema } from '../spec/placement';
-import { DNS_LABEL, SourceSchema, SpecBodySchema } from '../spec/schema';
+import { SourceSchema, SpecBodySchema, dnsLabel } from '../spec/schema';
 
 export const FLEET_KIND = 'RouterFlavorMigrationFleet';
 
 /** The rollout-step label's value on a held installation (no step selects it); no step may take the name. */
 export const HOLD = 'hold';
-
-const dnsLabel = (what: string) =>
-  z
-    .string()
-    .max(63, { message: `${what} must be at most 63 characters` })
-    .regex(DNS_LABEL, { message: `${what} must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit` });
 
 /** `3` or `"25%"`: as Argo CD's `maxUpdate` (an IntOrString). */
 const countOrPercent = (what: string, min: number) =>

@@ -10,9 +10,11 @@
  */
 
 const LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
-const DNS_1123_LABEL = new RegExp(`^${LABEL}$`);
+/** DNS-1123 label: namespaces, container names, most names. */
+export const DNS_1123_LABEL = new RegExp(`^${LABEL}$`);
 const DNS_1123_SUBDOMAIN = new RegExp(`^${LABEL}(\\.${LABEL})*$`);
-const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+/** DNS-1035 label: Service names (must start with a letter). */
+export const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 /** The name part of a qualified name (label keys, annotation keys): IsQualifiedName. */
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 

@@ -7,15 +7,14 @@
 import { z } from 'zod';
 import { FLAVORS } from '../model/flavor';
 import { isIntOrPercent } from './intOrPercent';
-import { dns1123Subdomain, featureGateList, imageReference } from './kubernetesSyntax';
+import { DNS_1035_LABEL, DNS_1123_LABEL as DNS_LABEL, dns1123Subdomain, featureGateList, imageReference } from './kubernetesSyntax';
+
+export { DNS_LABEL, DNS_1035_LABEL };
 import { ArgoClusterSchema, LabelsSchema } from './placement';
 
-/** DNS-1123 label: what Kubernetes allows for namespaces, labels and most names. */
-export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-/** DNS-1035 label: Service names (must start with a letter). */
-export const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
-const dnsLabel = (what: string) =>
+/** A DNS-1123 label field whose messages name `what` (a Deployment name, metadata.name, ...). */
+export const dnsLabel = (what: string) =>
   z
     .string()
     .max(63, { message: `${what} must be at most 63 characters` })

@@ -7,7 +7,7 @@
  * input error (exit 2) naming the file, the object and the field.
  */
 import { z } from 'zod';
-import { InputError, InputProblem, MAX_LISTED_PROBLEMS, formatPath } from '../errors';
+import { InputError, InputProblem, formatPath } from '../errors';
 import { isIntOrPercent } from '../intOrPercent';
 import {
   dns1035Label,
@@ -22,22 +22,17 @@ import {
 import { KubeObject } from '../types';
 import type { SourceFacts } from '../resolve';
 
-/** Collects problems, keeping the first `MAX_LISTED_PROBLEMS` and counting the rest. */
+/** Collects problems; InputError lists the first 20 and counts the rest. */
 export class ProblemList {
   private readonly list: InputProblem[] = [];
-  private more = 0;
 
   add(path: string, message: string): void {
-    if (this.list.length < MAX_LISTED_PROBLEMS) this.list.push({ path, message });
-    else this.more++;
+    this.list.push({ path, message });
   }
 
-  /** Throws every problem collected (and a count of the rest) as one input error. */
+  /** Throws every problem collected as one input error. */
   throwIfAny(): void {
-    if (this.list.length === 0) return;
-    const problems = [...this.list];
-    if (this.more > 0) problems.push({ path: '', message: `... and ${this.more} more problems` });
-    throw new InputError(problems);
+    if (this.list.length > 0) throw new InputError(this.list);
   }
 }
 
