@@ -9,6 +9,7 @@ import * as path from 'path';
 import { Command, CommanderError } from 'commander';
 import { PlanRefusedError, UnsafePlanError } from './errors';
 import { formatPlan, formatRefusal, formatVerdict } from './render/terminal';
+import { Colours, coloursFor, plain } from './render/colours';
 import { planJson } from './render/planJson';
 import { InputError } from './spec/errors';
 import { readStdinBounded } from './spec/files';
@@ -29,7 +30,12 @@ interface Io {
   err: (text: string) => void;
   /** Standard input, read whole (for `-f -`). */
   stdin?: () => string;
+  /** Colours for `out`; default plain (the executable passes its stdout's, src/render/colours.ts). */
+  colours?: Colours;
 }
+
+/** The process's own streams, coloured as its stdout allows. */
+const processIo = (): Io => ({ out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), colours: coloursFor(process.stdout) });
 
 /** `-f` and the other flags that describe an installation without a spec file (src/spec/flags.ts). */
 function withSpecFlags(cmd: Command): Command {
@@ -127,7 +133,8 @@ function toExitCode(e: unknown, io: Io): number {
 }
 
 /** Runs the CLI with `argv` (without `node` and the script); resolves to the exit code. */
-export async function run(argv: readonly string[], io: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }): Promise<number> {
+export async function run(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  const colours = io.colours ?? plain;
   let code: number = EXIT.ok;
   const program = new Command('kong-flavor')
     .description('Plan, verify and stage a Kong Gateway router flavor change on Kubernetes without an outage.')
@@ -146,7 +153,7 @@ export async function run(argv: readonly string[], io: Io = { out: (t) => proces
       // A fleet: a RouterFlavorMigrationFleet file or a folder of specs (src/fleet).
       if (file !== undefined && isFleetInput(file)) {
         const { summary } = await planFleet(file, { entry: require.main?.filename });
-        io.out(opts.json ? JSON.stringify(summary, null, 2) + '\n' : formatFleetSummary(summary));
+        io.out(opts.json ? JSON.stringify(summary, null, 2) + '\n' : formatFleetSummary(summary, colours));
         // Every installation is reported; the exit code says whether all of them can go.
         if (summary.refused.some((r) => r.status === 'refused')) code = EXIT.noPlan;
         else if (summary.refused.length) code = EXIT.unsafe;
@@ -155,7 +162,7 @@ export async function run(argv: readonly string[], io: Io = { out: (t) => proces
       const spec = specOf(file, opts, io);
       if (!spec) return;
       const plan = verifiedPlan(spec);
-      io.out(opts.json ? planJson(plan) : formatPlan(plan));
+      io.out(opts.json ? planJson(plan) : formatPlan(plan, colours));
     });
 
   withSpecFlags(
@@ -172,7 +179,7 @@ export async function run(argv: readonly string[], io: Io = { out: (t) => proces
       const spec = specOf(file, opts, io);
       if (!spec) return;
       const verdict = opts.naive ? verifyNaiveSpec(spec) : planVerdict(spec);
-      io.out(opts.json ? JSON.stringify(verdict, null, 2) + '\n' : formatVerdict(verdict, opts.naive ? 'the naive edit' : `the plan for ${spec.name}`));
+      io.out(opts.json ? JSON.stringify(verdict, null, 2) + '\n' : formatVerdict(verdict, opts.naive ? 'the naive edit' : `the plan for ${spec.name}`, colours));
       if (!verdict.safe) code = EXIT.unsafe;
     });
 
@@ -183,7 +190,7 @@ export async function run(argv: readonly string[], io: Io = { out: (t) => proces
     .option('--json', 'print the report as JSON')
     .action((file: string, opts: { json?: boolean }) => {
       const report = specRouteReport(loadSpec(file));
-      io.out(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatRouteTable(report));
+      io.out(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatRouteTable(report, colours));
     });
 
   program

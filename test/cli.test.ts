@@ -175,3 +175,42 @@ describe('synth of a fleet of specs (worker threads in the built CLI)', () => {
     expect(fs.existsSync(out)).toBe(false);
   });
 });
+
+describe('colour in the terminal output', () => {
+  const { spawnSync } = require('child_process') as typeof import('child_process');
+  const BIN = path.join(ROOT, 'lib', 'kong-flavor.js');
+  const ESC = '\u001b[';
+  const example = path.join(ROOT, 'examples', 'from-manifests-routes.yaml');
+  /** `plan` of the example by the built executable, its stdout a pipe, with exactly `env` on top of PATH. */
+  const planWith = (env: Record<string, string>) => {
+    const r = spawnSync(process.execPath, [BIN, 'plan', example], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env } });
+    expect(r.status).toBe(EXIT.ok);
+    return r.stdout;
+  };
+
+  test('a pipe gets plain text, even on a CI machine (CI=true): logs and greps see no escapes', () => {
+    const out = planWith({ CI: 'true', TERM: 'xterm-256color' });
+    expect(out).not.toContain(ESC);
+    expect(out).toMatch(/^Routes: 4 routing objects/m);
+  });
+
+  test('FORCE_COLOR turns colour on for a pipe; NO_COLOR wins over it', () => {
+    expect(planWith({ FORCE_COLOR: '1' })).toContain(`${ESC}1mRoutes:`);
+    expect(planWith({ FORCE_COLOR: '1', NO_COLOR: '1' })).not.toContain(ESC);
+    expect(planWith({ FORCE_COLOR: '0' })).not.toContain(ESC);
+  });
+
+  test('in-process runs (a caller passing its own streams) get plain text whatever the environment says', async () => {
+    const saved = { FORCE_COLOR: process.env.FORCE_COLOR, CI: process.env.CI };
+    process.env.FORCE_COLOR = '1';
+    process.env.CI = 'true';
+    try {
+      const r = await cli('plan', example);
+      expect(r.code).toBe(EXIT.ok);
+      expect(r.out).not.toContain(ESC);
+    } finally {
+      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+});

@@ -3,7 +3,7 @@
  * with a diagram of the steps and the commands to promote, watch, stop and roll back).
  */
 import Table from 'cli-table3';
-import pc from 'picocolors';
+import { Colours, plain } from '../render/colours';
 import { HOLD, STEP_LABEL } from './rollout';
 import { FleetSummary, GroupSummary } from './summary';
 
@@ -34,7 +34,7 @@ const COMPACT = { chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': 
 const atOnce = (n: number) => (n === 0 ? 'by hand' : String(n));
 
 /** The fleet summary for the terminal (`kong-flavor plan <fleet>`). */
-export function formatFleetSummary(s: FleetSummary): string {
+export function formatFleetSummary(s: FleetSummary, pc: Colours = plain): string {
   const lines: string[] = [];
   lines.push(
     `${pc.bold(s.fleet)}: ${plural(s.installations, 'installation')} in ${plural(s.clusters, 'cluster')} -> ${s.to}; ${plural(s.groups.length, 'group')}, ${s.nothingToDo.length} with nothing to do, ${

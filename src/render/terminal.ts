@@ -2,13 +2,13 @@
  * What people read in the terminal: the plan as a table, a refusal, a verdict.
  */
 import Table from 'cli-table3';
-import pc from 'picocolors';
+import { Colours, plain } from './colours';
 import { Plan, PlanResult, Verdict } from '../plan/types';
 import { formatRouteSection } from '../routes';
 
 type Refusal = Extract<PlanResult, { kind: 'refused' }>;
 
-export function formatPlan(plan: Plan): string {
+export function formatPlan(plan: Plan, pc: Colours = plain): string {
   const lines: string[] = [];
   const verdict = plan.verification
     ? plan.verification.safe
@@ -61,7 +61,7 @@ export function formatPlan(plan: Plan): string {
     lines.push(pc.bold('Ruled out:'));
     for (const r of plan.ruledOut) lines.push(`  - ${r.strategy}: ${r.reason}`);
   }
-  if (plan.routes) lines.push('', ...formatRouteSection(plan.routes));
+  if (plan.routes) lines.push('', ...formatRouteSection(plan.routes, pc));
   if (plan.warnings.length > 0) {
     lines.push('');
     lines.push(pc.bold(pc.yellow('Warnings:')));
@@ -77,7 +77,7 @@ export function formatRefusal(r: Refusal): string {
   return lines.join('\n') + '\n';
 }
 
-export function formatVerdict(v: Verdict, what: string): string {
+export function formatVerdict(v: Verdict, what: string, pc: Colours = plain): string {
   const lines = [
     v.safe ? pc.green(`${what} is safe: capacity, progress and convergence hold in all ${v.statesExplored} states explored`) : pc.red(`${what} is UNSAFE (${v.statesExplored} states explored)`),
   ];

@@ -3,7 +3,7 @@
  * and as JSON (`kong-flavor routes --json`, `routes` in plan.json).
  */
 import Table from 'cli-table3';
-import pc from 'picocolors';
+import { Colours, plain } from '../render/colours';
 import { ExampleRequest, FailOn, Finding, RouteReport, Severity } from './types';
 
 /** Whether a finding of this severity refuses a plan under `failOn` (`changed` includes dropped settings). */
@@ -94,10 +94,10 @@ export function summaryLine(r: RouteReport): string {
   return `${r.objects} routing object${r.objects === 1 ? '' : 's'}, ${r.routes.length} route${r.routes.length === 1 ? '' : 's'}, ${r.from} -> ${r.to} (Kong ${r.kong}, KIC ${r.kic}): ${c.rejected} rejected, ${c.changed} changed, ${c.dropped} dropped, ${c.info} info`;
 }
 
-const colour: Readonly<Record<Severity, (s: string) => string>> = { rejected: pc.red, changed: pc.yellow, dropped: pc.magenta, info: (s) => s };
+const colour = (pc: Colours): Readonly<Record<Severity, (s: string) => string>> => ({ rejected: pc.red, changed: pc.yellow, dropped: pc.magenta, info: (s) => s });
 
 /** The findings as a terminal table: object, rule, severity, what changes, the example request, the source. */
-export function formatRouteTable(r: RouteReport): string {
+export function formatRouteTable(r: RouteReport, pc: Colours = plain): string {
   const lines = [pc.bold(summaryLine(r))];
   if (r.findings.length === 0) {
     lines.push(r.objects === 0 ? 'No routing objects of this controller in the input.' : 'No route changes its matching, and the target accepts every route.');
@@ -111,7 +111,7 @@ export function formatRouteTable(r: RouteReport): string {
   });
   for (const f of r.findings) {
     const objects = objectsOf(r, f);
-    table.push([objects.join('\n') || '-', f.rule, colour[f.severity](f.severity), f.message, exampleText(f), f.source.replace(/^ROUTES\.md /, 'ROUTES.md\n')]);
+    table.push([objects.join('\n') || '-', f.rule, colour(pc)[f.severity](f.severity), f.message, exampleText(f), f.source.replace(/^ROUTES\.md /, 'ROUTES.md\n')]);
   }
   lines.push(table.toString());
   return lines.join('\n') + '\n';
@@ -143,11 +143,11 @@ const SHORT_LIST = 10;
 const headline = (r: RouteReport) => r.findings.filter((f) => f.severity !== 'info').slice(0, SHORT_LIST);
 
 /** The `plan` output's routes section: the summary and the first findings. */
-export function formatRouteSection(r: RouteReport): string[] {
+export function formatRouteSection(r: RouteReport, pc: Colours = plain): string[] {
   const shown = headline(r);
   const rest = r.findings.filter((f) => f.severity !== 'info').length - shown.length;
   const lines = [pc.bold('Routes:') + ` ${summaryLine(r)}`];
-  for (const f of shown) lines.push(`  - ${colour[f.severity](f.severity)} ${findingLine(r, f).slice(f.severity.length + 1)}`);
+  for (const f of shown) lines.push(`  - ${colour(pc)[f.severity](f.severity)} ${findingLine(r, f).slice(f.severity.length + 1)}`);
   if (rest > 0) lines.push(`  - and ${rest} more: kong-flavor routes <spec> lists them all`);
   if (r.findings.some((f) => f.severity === 'rejected')) lines.push(pc.red('  Routes the target refuses are accepted here only because spec.routes.failOn is never.'));
   return lines;
