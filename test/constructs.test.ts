@@ -55,7 +55,9 @@ describe('-> expressions, DB-less separate: emitted manifests', () => {
 
   test('the gate checks the rollout and GET / router_flavor through the pod proxy', () => {
     const script: string = p1.find((o) => o.kind === 'Job').spec.template.spec.containers[0].command[2];
-    expect(script).toContain('preflight proxy-kong app=proxy-kong\nwait_rollout proxy-kong\ncheck_flavor_admin proxy-kong app=proxy-kong expressions 4\n');
+    expect(script).toContain(
+      "preflight proxy-kong app=proxy-kong\nwait_rollout proxy-kong\nevery_pod proxy-kong app=proxy-kong 4 'run expressions with a configuration' '; an admin API that needs a client certificate answers 400 to the pod proxy' flavor_on_admin expressions\n",
+    );
     expect(script).toContain('kubectl -n "$NS" rollout status "deployment/$1" --timeout="$(left)s"');
     expect(script).toContain('/api/v1/namespaces/$NS/pods/$ADMIN_SCHEME:$1:$ADMIN_PORT/proxy$2');
   });

@@ -54,14 +54,14 @@ describe('gate script under BusyBox sh (fake kubectl)', () => {
     // An HPA scaled to 3 while only 2 pods are live: not done.
     const r = gate([flavorCheck], [replicas(3), ...healthy]);
     expect(r.stdout).toContain('proxy-kong: the Deployment asks for 3 replicas (the plan has 2)');
-    expect(r.stderr).toContain('GATE FAILED: proxy-kong: 2 of 3 pods report router_flavor expressions');
+    expect(r.stderr).toContain('GATE FAILED: proxy-kong: 2 of 3 pods run expressions with a configuration (2 live; an admin API that needs a client certificate');
     expect(r.status).toBe(1);
   });
 
   test('fails when a pod still runs the old flavor', () => {
     const r = gate([flavorCheck], [['pods/https:p2:8444/proxy/', [root('traditional')]], ...healthy]);
     expect(r.stdout).toContain('proxy-kong: p2 does not report router_flavor expressions yet');
-    expect(r.stderr).toContain('GATE FAILED: proxy-kong: 1 of 2 pods report router_flavor expressions');
+    expect(r.stderr).toContain('GATE FAILED: proxy-kong: 1 of 2 pods run expressions with a configuration');
     expect(r.status).toBe(1);
   });
 
@@ -73,6 +73,19 @@ describe('gate script under BusyBox sh (fake kubectl)', () => {
     const r = gate([flavorCheck], [['pods/https:p1:8444/proxy/status', [status]], ...healthy]);
     expect(r.stdout).toContain('p1 holds no configuration yet');
     expect(r.status).toBe(1);
+  });
+
+  test('sidecar (admin API on localhost): each live pod\'s gateway container runs the flavor and is Ready', () => {
+    const sidecar = { ...dbless, gateway: { ...dbless.gateway, adminReachable: false, container: 'proxy' } } as ResolvedSpec;
+    const pod = (name: string): string => `get pod ${name} -o jsonpath={.spec.containers[?(@.name=="proxy")].env[?(@.name=="KONG_ROUTER_FLAVOR")].value}`;
+    const ok = gate([flavorCheck], [replicas(2), [PODS, [live2]], [pod('p1'), ['expressions True']], [pod('p2'), ['expressions True']]], 3, sidecar);
+    expect(ok.stdout).toContain('proxy-kong: 2/2 pods run expressions and are Ready');
+    expect(ok.calls.some((c) => c.join(' ').includes('/proxy'))).toBe(false);
+    expect(ok.status).toBe(0);
+    const old = gate([flavorCheck], [replicas(2), [PODS, [live2]], [pod('p1'), ['expressions True']], [pod('p2'), ['traditional True']]], 2, sidecar);
+    expect(old.stdout).toContain('proxy-kong: p2 is not Ready on expressions yet (traditional True)');
+    expect(old.stderr).toContain('GATE FAILED: proxy-kong: 1 of 2 pods run expressions and are Ready (2 live)');
+    expect(old.status).toBe(1);
   });
 
   test('transient kubectl errors are retried until the deadline, never abort the gate', () => {

@@ -83,49 +83,41 @@ preflight() { # deployment selector
     sleep 5
   done
 }`,
-  check_flavor_admin: `# Every live pod of a Deployment reports the flavor on its admin API and (DB-less) holds a
-# configuration: a configuration_hash that is there and not all zeros.
-check_flavor_admin() { # deployment selector flavor planned-replicas
+  every_pod: `# Waits until a Deployment has as many live pods as it asks for (an HPA or a person may have
+# changed the planned count) and a per-pod check passes on each; the check prints why a pod is
+# not there yet. A failed read of the Deployment or its pods is retried, never taken for done.
+every_pod() { # deployment selector planned-replicas what failure-hint check [check-args...]
+  dep=$1; sel=$2; planned=$3; what=$4; hint=$5; shift 5
   while :; do
-    ok=0; total=0; want=$(wanted "$1")
-    if [ "$want" -lt 0 ]; then echo "$1: cannot read the Deployment (retrying)";
-    elif ! pods=$(live_pods "$2"); then echo "$1: cannot list its pods (retrying)";
+    ok=0; total=0; want=$(wanted "$dep")
+    if [ "$want" -lt 0 ]; then echo "$dep: cannot read the Deployment (retrying)";
+    elif ! pods=$(live_pods "$sel"); then echo "$dep: cannot list its pods (retrying)";
     else
-      [ "$want" -ne "$4" ] && echo "$1: the Deployment asks for $want replicas (the plan has $4)"
+      [ "$want" -ne "$planned" ] && echo "$dep: the Deployment asks for $want replicas (the plan has $planned)"
       for pod in $pods; do
         total=$((total + 1))
-        if ! root=$(admin_get "$pod" /); then echo "$1: $pod: cannot read GET /: $(echo "$root" | head -n 1)"; continue; fi
-        if ! echo "$root" | grep -Eq "\\"router_flavor\\" *: *\\"$3\\""; then echo "$1: $pod does not report router_flavor $3 yet"; continue; fi
-        if [ "$DBLESS" = "true" ]; then
-          if ! status=$(admin_get "$pod" /status); then echo "$1: $pod: cannot read GET /status: $(echo "$status" | head -n 1)"; continue; fi
-          if ! echo "$status" | grep -Eq '"configuration_hash" *: *"[0-9a-f]*[1-9a-f][0-9a-f]*"'; then echo "$1: $pod holds no configuration yet"; continue; fi
-        fi
-        ok=$((ok + 1))
+        "$@" "$pod" && ok=$((ok + 1))
       done
-      if [ "$want" -ge 1 ] && [ "$total" -eq "$want" ] && [ "$ok" -eq "$want" ]; then echo "$1: $ok/$want pods run $3 with a configuration"; return 0; fi
+      if [ "$want" -ge 1 ] && [ "$total" -eq "$want" ] && [ "$ok" -eq "$want" ]; then echo "$dep: $ok/$want pods $what"; return 0; fi
     fi
-    late && fail "$1: $ok of $want pods report router_flavor $3 with a configuration ($total live; an admin API that needs a client certificate answers 400 to the pod proxy)"
+    late && fail "$dep: $ok of $want pods $what ($total live$hint)"
     sleep 5
   done
 }`,
-  check_flavor_pods: `# Admin API bound to localhost (sidecar): every live pod runs the flavor and is Ready.
-check_flavor_pods() { # deployment selector flavor planned-replicas container
-  while :; do
-    ok=0; total=0; want=$(wanted "$1")
-    if [ "$want" -lt 0 ]; then echo "$1: cannot read the Deployment (retrying)";
-    elif ! pods=$(live_pods "$2"); then echo "$1: cannot list its pods (retrying)";
-    else
-      [ "$want" -ne "$4" ] && echo "$1: the Deployment asks for $want replicas (the plan has $4)"
-      for pod in $pods; do
-        total=$((total + 1))
-        got=$(kc -n "$NS" get pod "$pod" -o jsonpath='{.spec.containers[?(@.name=="'"$5"'")].env[?(@.name=="KONG_ROUTER_FLAVOR")].value} {.status.conditions[?(@.type=="Ready")].status}' 2>&1)
-        if [ "$got" = "$3 True" ]; then ok=$((ok + 1)); else echo "$1: $pod is not Ready on $3 yet ($got)"; fi
-      done
-      if [ "$want" -ge 1 ] && [ "$total" -eq "$want" ] && [ "$ok" -eq "$want" ]; then echo "$1: $ok/$want pods run $3 and are Ready"; return 0; fi
-    fi
-    late && fail "$1: $ok of $want pods run $3 and are Ready ($total live)"
-    sleep 5
-  done
+  flavor_on_admin: `# A pod reports the flavor on its admin API and (DB-less) holds a configuration: a
+# configuration_hash that is there and not all zeros.
+flavor_on_admin() { # flavor pod
+  if ! root=$(admin_get "$2" /); then echo "$dep: $2: cannot read GET /: $(echo "$root" | head -n 1)"; return 1; fi
+  if ! echo "$root" | grep -Eq "\\"router_flavor\\" *: *\\"$1\\""; then echo "$dep: $2 does not report router_flavor $1 yet"; return 1; fi
+  [ "$DBLESS" = "true" ] || return 0
+  if ! status=$(admin_get "$2" /status); then echo "$dep: $2: cannot read GET /status: $(echo "$status" | head -n 1)"; return 1; fi
+  if ! echo "$status" | grep -Eq '"configuration_hash" *: *"[0-9a-f]*[1-9a-f][0-9a-f]*"'; then echo "$dep: $2 holds no configuration yet"; return 1; fi
+}`,
+  flavor_in_pod: `# Admin API bound to localhost (sidecar): the pod's container runs the flavor and is Ready.
+flavor_in_pod() { # flavor container pod
+  got=$(kc -n "$NS" get pod "$3" -o jsonpath='{.spec.containers[?(@.name=="'"$2"'")].env[?(@.name=="KONG_ROUTER_FLAVOR")].value} {.status.conditions[?(@.type=="Ready")].status}' 2>&1)
+  [ "$got" = "$1 True" ] && return 0
+  echo "$dep: $3 is not Ready on $1 yet ($got)"; return 1
 }`,
   check_scaled_down: `# No live pod left (terminal pods do not count); a failed read is not "none".
 check_scaled_down() { # deployment selector
@@ -220,8 +212,8 @@ wait_rollout() { # deployment
 const NEEDS: Record<GateCheck['check'] | 'flavor-pods', string[]> = {
   'admin-reachable': ['pod_rows', 'admin_get', 'preflight'],
   rollout: ['wait_rollout'],
-  flavor: ['pod_rows', 'admin_get', 'check_flavor_admin'],
-  'flavor-pods': ['pod_rows', 'check_flavor_pods'],
+  flavor: ['pod_rows', 'admin_get', 'every_pod', 'flavor_on_admin'],
+  'flavor-pods': ['pod_rows', 'every_pod', 'flavor_in_pod'],
   'scaled-down': ['pod_rows', 'check_scaled_down'],
   endpoints: ['pod_rows', 'check_endpoints'],
   removed: ['check_removed'],
@@ -250,6 +242,9 @@ export function gateScript(spec: ResolvedSpec, phaseId: string, checks: readonly
   return lines.join('\n') + '\n';
 }
 
+/** Why pods may answer the gate but not the pod proxy, added to a failed flavor check. */
+const ADMIN_HINT = '; an admin API that needs a client certificate answers 400 to the pod proxy';
+
 /** The script line that runs one check: a function and its arguments, each quoted. */
 function checkLine(spec: ResolvedSpec, c: GateCheck): string {
   const call = (...words: (string | number)[]) => shellWords(words);
@@ -260,8 +255,8 @@ function checkLine(spec: ResolvedSpec, c: GateCheck): string {
       return call('wait_rollout', c.deployment);
     case 'flavor':
       return spec.gateway.adminReachable
-        ? call('check_flavor_admin', c.deployment, selectorArg(c.selector), c.flavor, c.replicas)
-        : call('check_flavor_pods', c.deployment, selectorArg(c.selector), c.flavor, c.replicas, spec.gateway.container);
+        ? call('every_pod', c.deployment, selectorArg(c.selector), c.replicas, `run ${c.flavor} with a configuration`, ADMIN_HINT, 'flavor_on_admin', c.flavor)
+        : call('every_pod', c.deployment, selectorArg(c.selector), c.replicas, `run ${c.flavor} and are Ready`, '', 'flavor_in_pod', c.flavor, spec.gateway.container);
     case 'scaled-down':
       return call('check_scaled_down', c.deployment, selectorArg(c.selector));
     case 'endpoints':
