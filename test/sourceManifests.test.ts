@@ -220,13 +220,13 @@ describeWithFixtures('the real all-in-one-dbless.yaml -> traditional_compatible,
   const out = path.join(tempDir(), 'fixture');
   writeOutput(out, files);
 
-  test('every overlay builds with kubectl kustomize and keeps the fixture CRDs and RBAC', () => {
+  test('every overlay builds with kubectl kustomize and holds only what the plan manages (no Namespace, CRDs or cluster RBAC to own or prune)', () => {
     expect(plan.strategy).toBe('blue-green');
     for (const phase of plan.phases) {
       const text = execFileSync('kubectl', ['kustomize', path.join(out, 'kustomize', 'overlays', phase.id)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
       const objs = YAML.parseAllDocuments(text).map((d) => d.toJS()).filter(Boolean) as Any[];
-      expect(objs.filter((o) => o.kind === 'CustomResourceDefinition').length).toBeGreaterThan(10);
-      expect(objs.some((o) => o.kind === 'ClusterRole' && o.metadata.name === 'kong-ingress')).toBe(true);
+      expect([...new Set(objs.map((o) => o.kind))].sort()).toEqual(expect.arrayContaining(['Deployment', 'Service']));
+      expect(objs.filter((o) => !['Deployment', 'Service', 'Job', 'ServiceAccount', 'Role', 'RoleBinding'].includes(o.kind))).toEqual([]);
       const proxy = objs.find((o) => o.kind === 'Service' && o.metadata.name === 'kong-proxy');
       expect(proxy.spec.selector).toEqual(phase.id === '01-green-stack-up' ? { app: 'proxy-kong' } : { app: 'proxy-kong-green' });
     }
@@ -235,5 +235,12 @@ describeWithFixtures('the real all-in-one-dbless.yaml -> traditional_compatible,
   test('RUNBOOK.md renders the diagram; plan.json says blue-green, verified', () => {
     expect(files.get('RUNBOOK.md')).toContain('```mermaid');
     expect(JSON.parse(files.get('plan.json')!)).toMatchObject({ strategy: 'blue-green', verification: { safe: true } });
+  });
+
+  test('final/ still holds the whole installation (the source of truth to commit): CRDs, RBAC, the Namespace', () => {
+    const finals = files.paths().filter((p) => p.startsWith('final/'));
+    expect(finals.filter((p) => p.includes('customresourcedefinition')).length).toBeGreaterThan(10);
+    expect(finals.some((p) => p.includes('clusterrole-kong-ingress'))).toBe(true);
+    expect(files.paths().filter((p) => p.startsWith('kustomize/base/') && /customresourcedefinition|namespace|clusterrole/.test(p))).toEqual([]);
   });
 });

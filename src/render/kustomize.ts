@@ -1,6 +1,6 @@
 /**
- * Kustomize output: `kustomize/base/` holds the user's objects as they are today (from
- * `spec.source`; without one, a placeholder for the user's own manifests);
+ * Kustomize output: `kustomize/base/` holds the user's objects the plan manages as they are
+ * today (from `spec.source`; without one, a placeholder for the user's own manifests);
  * `kustomize/overlays/NN-<slug>/` brings the base to the state after phase NN with patches of
  * only the fields the plan changes (JSON patches with `test` guards against a source's objects,
  * strategic-merge patches by name without one), adds the objects the plan creates and the
@@ -39,12 +39,17 @@ function target(o: KubeObject): PatchRef['target'] {
 }
 
 /**
- * The base objects, cleaned of what the API server owns, in apply order. None without
- * `spec.source`: the base is then the user's own manifests, which they put there.
+ * The base objects: the source's objects the plan manages (the Kong Deployments and Services),
+ * cleaned of what the API server owns, in apply order. The rest of the installation (the
+ * Namespace, CRDs, RBAC, a database) never changes and stays out, so an Argo CD Application
+ * pointed at an overlay never owns it, and a cascading delete or a prune cannot reach it
+ * (`final/` holds every object for the source of truth). None without `spec.source`: the base
+ * is then the user's own manifests of these objects, which they put there.
  */
-export function kustomizeBase(spec: ResolvedSpec): KubeObject[] {
+export function kustomizeBase(spec: ResolvedSpec, plan: Plan): KubeObject[] {
   if (patchesOnly(spec)) return [];
-  return sortObjects(spec.base.all.map((o) => cleanCopy(o)));
+  const managed = objectsOf(plan.initial);
+  return sortObjects(spec.base.all.filter((o) => managed.has(key(o))).map((o) => cleanCopy(o)));
 }
 
 /** The base kustomization without `spec.source`: a placeholder that says what to put there. */
@@ -74,7 +79,7 @@ export function addKustomizeFiles(
   rollbackCharts: readonly PhaseChart[] = [],
 ): void {
   if (plan.phases.length === 0) return;
-  const base = kustomizeBase(spec);
+  const base = kustomizeBase(spec, plan);
   const baseFiles = addObjectFiles(out, 'kustomize/base', base);
   out.add('kustomize/base/kustomization.yaml', patchesOnly(spec) ? placeholderBase(plan) : kustomization(baseFiles, []));
   const inBase = new Map(base.map((o) => [key(o), o]));
