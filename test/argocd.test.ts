@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as YAML from 'yaml';
 import { wavesLayout } from '../src/constructs/WavesChart';
 import { synthesize } from '../src/synth';
@@ -85,6 +86,68 @@ describe('Argo CD output', () => {
   });
 });
 
+describe('Argo CD waves: objects the plan creates walk through every verified state', () => {
+  /** A blue-green spec whose source controller syncs to Konnect. */
+  function konnectBlueGreen() {
+    const doc = sourced(specDoc({ spec: { from: 'expressions', to: 'traditional' } })) as Any;
+    const file = doc.spec.source.manifests as string;
+    const objs = yamlObjects(fs.readFileSync(file, 'utf8'));
+    const ctrl = objs.find((o) => o.kind === 'Deployment' && o.metadata.name === 'ingress-kong')!;
+    ctrl.spec.template.spec.containers[0].env.push({ name: 'CONTROLLER_KONNECT_SYNC_ENABLED', value: 'true' });
+    fs.writeFileSync(file, objs.map((o) => YAML.stringify(o)).join('---\n'));
+    const spec = resolve(doc);
+    expect(spec.controller!.konnectSync).toBe(true);
+    return synthesize(spec);
+  }
+  const env = (containers: Any[], name: string) => (containers[0].env as Any[]).find((e) => e.name === name)?.value;
+
+  test('blue-green with Konnect: green controller declared at wave 11 with Konnect sync and status updates off, turned on by patch Jobs only after blue has no pods', () => {
+    const { plan, files } = konnectBlueGreen();
+    expect(plan.strategy).toBe('blue-green');
+    const objs = folder(files, 'argocd/waves');
+    const green = objs.find((o) => o.kind === 'Deployment' && o.metadata.name === 'ingress-kong-green')!;
+    expect(wave(green)).toBe(11);
+    expect(env(green.spec.template.spec.containers, 'CONTROLLER_KONNECT_SYNC_ENABLED')).toBe('false');
+    expect(env(green.spec.template.spec.containers, 'CONTROLLER_UPDATE_STATUS')).toBe('false');
+    // Each later state of green comes from a hook Job that patches it, in the wave of the phase that changes it.
+    const patchOf = (jobName: string) => {
+      const job = objs.find((o) => o.kind === 'Job' && o.metadata.name === jobName);
+      const script: string = job?.spec.template.spec.containers[0].command[2] ?? '';
+      const line = script.split('\n').find((l) => l.startsWith("kubectl -n kong patch deployment 'ingress-kong-green'") || l.startsWith('kubectl -n kong patch deployment ingress-kong-green'));
+      return { job, patch: line ? JSON.parse(line.slice(line.indexOf("-p '") + 4, -1)) : undefined };
+    };
+    const blueDown = plan.phases.findIndex((p) => p.state.gateways.some((g) => g.name === 'proxy-kong' && g.replicas === 0));
+    const konnectOn = plan.phases.findIndex((p) => p.state.controllers.some((c) => c.name === 'ingress-kong-green' && c.konnectSync === true));
+    expect(konnectOn).toBeGreaterThan(blueDown);
+    const on = patchOf(`test-kong-apply-0${konnectOn + 1}`);
+    expect(wave(on.job)).toBe((konnectOn + 1) * 10 + 1);
+    expect(env(on.patch.spec.template.spec.containers, 'CONTROLLER_KONNECT_SYNC_ENABLED')).toBe('true');
+    // Blue has no pods by then: its scale-down and that phase's gate are in earlier waves.
+    const gateBlueDown = objs.find((o) => o.kind === 'Job' && o.metadata.name === `test-kong-gate-0${blueDown + 1}`)!;
+    expect(wave(gateBlueDown)).toBeLessThan(wave(on.job));
+    const statusOn = plan.phases.findIndex((p) => p.state.controllers.some((c) => c.name === 'ingress-kong-green' && c.updateStatus !== false));
+    expect(statusOn).toBeGreaterThanOrEqual(blueDown);
+    for (let i = 1; i < konnectOn; i++) {
+      const p = patchOf(`test-kong-apply-0${i + 1}`);
+      if (p.patch) expect(env(p.patch.spec.template.spec.containers, 'CONTROLLER_KONNECT_SYNC_ENABLED')).not.toBe('true');
+    }
+    // RBAC: get and patch on exactly the objects the Job changes.
+    const role = objs.find((o) => o.kind === 'Role' && o.metadata.name === `test-kong-apply-0${konnectOn + 1}`)!;
+    expect(role.rules.flatMap((r: Any) => r.resourceNames)).toContain('ingress-kong-green');
+    for (const r of role.rules) expect(r.verbs).toEqual(['get', 'patch']);
+  });
+
+  test('the layout declares a created object at its first state, never folded to its final one', () => {
+    const { plan } = konnectBlueGreen();
+    const layout = wavesLayout(plan);
+    const green = layout.declared.find((d) => d.object.name === 'ingress-kong-green')!;
+    expect(green.phase).toBe(0);
+    expect(green.object.state).toEqual(plan.phases[0].state.controllers.find((c) => c.name === 'ingress-kong-green'));
+    const later = [...layout.patched.entries()].flatMap(([k, ps]) => ps.filter((p) => p.after.name === 'ingress-kong-green').map(() => k));
+    expect(later.length).toBeGreaterThan(0);
+  });
+});
+
 describe('RUNBOOK.md', () => {
   test('renders a mermaid diagram of the phases and gates and per-phase commands', () => {
     const { files, plan } = synthesize(resolve(specDoc({ spec: { from: 'expressions', to: 'traditional' } })));
@@ -119,9 +182,10 @@ describe('RUNBOOK.md', () => {
     expect(md).toMatch(/Re-apply the previous ingress-kong: it scales to 0 again \(the freeze\)/);
   });
 
-  test('the waves section says to sync once, and names what a single sync declares only at its final state', () => {
+  test('the waves section says to sync once, and that created objects are patched to their later states', () => {
     const md = synthesize(resolve(specDoc({ spec: { from: 'expressions', to: 'traditional' } }))).files.get('RUNBOOK.md')!;
     expect(md).toContain('Sync it once. Every sync runs the hooks again');
-    expect(md).toContain('except for Deployment ingress-kong-green: created mid-plan and changed later');
+    expect(md).not.toContain('declared once at its final state');
+    expect(md).toContain('objects the plan creates are declared at their first state and patched by hook Jobs');
   });
 });

@@ -5,7 +5,7 @@ import { KubeObject, ResolvedSpec } from '../spec/types';
 import { FlavorGate } from './FlavorGate';
 import { objectName } from './names';
 import { ObjectRemoval } from './ObjectRemoval';
-import { PlanObject, objectChanged, objectsOf, patchesOnly, renderObject } from './objectStates';
+import { PlanObject, objectChanged, objectPatch, objectsOf, patchesOnly, renderObject } from './objectStates';
 import { WAVE_OFFSET, phaseWave, stepPatches } from './PhaseChart';
 import { StagedApply } from './StagedApply';
 import { SyncFailReport } from './SyncFailReport';
@@ -18,22 +18,26 @@ export interface WavesChartProps {
 
 /** Where each object of the plan goes in one sync. */
 export interface WavesLayout {
-  /** Objects declared once, at their final state, with the phase index whose wave applies them. */
+  /** Objects declared once, with the phase index whose wave applies them (see `wavesLayout`). */
   readonly declared: { readonly phase: number; readonly object: PlanObject }[];
-  /** Per phase index: earlier states of objects that change again later (applied by a hook). */
+  /** Per phase index: earlier states of objects that exist before the plan and change again later (applied whole by a hook). */
   readonly staged: Map<number, PlanObject[]>;
+  /** Per phase index: later states of objects the plan creates (patched by a hook from `before` to `after`). */
+  readonly patched: Map<number, { readonly before: PlanObject; readonly after: PlanObject }[]>;
   /** Per phase index: objects deleted in that phase. */
   readonly removed: Map<number, PlanObject[]>;
-  /** Objects created mid-plan whose later changes are folded into their declared state. */
-  readonly folded: string[];
 }
 
 /**
- * Lays a plan out for one Argo CD sync. A sync declares each object once, so: an object that
- * exists before and after the migration is declared at its final state in the wave of its last
- * change, and its earlier states are applied by hooks in their own waves; an object the plan
- * deletes is changed by hooks and deleted by a Job; an object the plan creates is declared at
- * its final state in the wave that creates it.
+ * Lays a plan out for one Argo CD sync. A sync declares each object once and applies it once,
+ * at its wave (gitops-engine `pkg/sync/sync_tasks.go`, argo-cd v3.5.1), so:
+ * - an object that exists before and after the migration is declared at its final state in the
+ *   wave of its last change, and its earlier states are applied by hooks in their own waves;
+ * - an object the plan creates is declared at its FIRST state in the wave that creates it, and
+ *   each later change is patched by a hook in that change's wave (the green controller starts
+ *   with Konnect sync and Ingress status updates off, and they turn on only in the phases that
+ *   verified it);
+ * - an object the plan deletes is changed by hooks and deleted by a Job.
  */
 export function wavesLayout(plan: Plan): WavesLayout {
   const states = [plan.initial, ...plan.phases.map((p) => p.state)];
@@ -42,18 +46,24 @@ export function wavesLayout(plan: Plan): WavesLayout {
   for (const m of maps) for (const k of m.keys()) if (!keys.includes(k)) keys.push(k);
   const declared: WavesLayout['declared'] = [];
   const staged = new Map<number, PlanObject[]>();
+  const patched: WavesLayout['patched'] = new Map();
   const removed = new Map<number, PlanObject[]>();
-  const folded: string[] = [];
-  const push = (m: Map<number, PlanObject[]>, k: number, o: PlanObject) => m.set(k, [...(m.get(k) ?? []), o]);
+  const push = <T>(m: Map<number, T[]>, k: number, o: T) => m.set(k, [...(m.get(k) ?? []), o]);
   for (const key of keys) {
     const changes: number[] = [];
     for (let k = 1; k < states.length; k++) if (objectChanged(maps[k - 1].get(key), maps[k].get(key))) changes.push(k - 1);
     if (changes.length === 0) continue;
     const atStart = maps[0].get(key);
     const atEnd = maps[maps.length - 1].get(key);
-    if (atEnd && !atStart) {
-      declared.push({ phase: changes[0], object: atEnd });
-      if (changes.length > 1) folded.push(key);
+    if (!atStart) {
+      declared.push({ phase: changes[0], object: maps[changes[0] + 1].get(key)! });
+      for (const k of changes.slice(1)) {
+        const before = maps[k].get(key);
+        const after = maps[k + 1].get(key);
+        if (!before) throw new Error(`${key} is created again in phase ${plan.phases[k].id} after its removal: one Argo CD sync cannot declare it twice; use app-per-phase`);
+        if (after) push(patched, k, { before, after });
+        else push(removed, k, before);
+      }
       continue;
     }
     const last = changes[changes.length - 1];
@@ -61,7 +71,7 @@ export function wavesLayout(plan: Plan): WavesLayout {
     if (atEnd) declared.push({ phase: last, object: atEnd });
     else push(removed, last, maps[last].get(key)!);
   }
-  return { declared, staged, removed, folded };
+  return { declared, staged, patched, removed };
 }
 
 /**
@@ -88,24 +98,19 @@ export class WavesChart extends Chart {
     }
     plan.phases.forEach((phase, i) => {
       const nn = phase.id.slice(0, 2);
-      const patches = patching ? stepPatches(spec, states[i], states[i + 1]).patches : [];
-      if (patches.length) {
+      // Without spec.source every change to an existing object is a patch (created objects included);
+      // with one, earlier states of the user's objects go whole and created objects are patched.
+      const patches = patching
+        ? stepPatches(spec, states[i], states[i + 1]).patches
+        : (this.layout.patched.get(i) ?? []).flatMap(({ before, after }) => objectPatch(spec, before, after) ?? []);
+      const staged = patching ? [] : (this.layout.staged.get(i) ?? []).map((o) => renderObject(spec, o));
+      if (patches.length + staged.length > 0) {
         new StagedApply(this, `Staged-${nn}`, {
           spec,
           name: objectName(plan.name, 'apply', nn),
           phaseId: phase.id,
-          objects: patches,
-          patch: true,
-          syncWave: phaseWave(i) + WAVE_OFFSET.deployments,
-        });
-      }
-      const staged = patching ? undefined : this.layout.staged.get(i);
-      if (staged) {
-        new StagedApply(this, `Staged-${nn}`, {
-          spec,
-          name: objectName(plan.name, 'apply', nn),
-          phaseId: phase.id,
-          objects: staged.map((o) => renderObject(spec, o)),
+          objects: staged,
+          patches,
           syncWave: phaseWave(i) + WAVE_OFFSET.deployments,
         });
       }

@@ -14,7 +14,6 @@ import { shellQuote } from '../constructs/shell';
 import { ResolvedSpec } from '../spec/types';
 import { routeRunbookSection } from '../routes';
 import { objectName } from '../constructs/names';
-import { wavesLayout } from '../constructs/WavesChart';
 import { stepPatches } from '../constructs/PhaseChart';
 import { patchesOnly } from '../constructs/objectStates';
 import { patchCommands } from './patches';
@@ -286,7 +285,6 @@ export function runbook(spec: ResolvedSpec, plan: Plan): string {
   if (plan.downtimeWindowSeconds !== undefined) {
     lines.push(`Downtime window: at most ${minutes(plan.downtimeWindowSeconds)} (the sum of the gate timeouts of the downtime phases).`, '');
   }
-  const folded = wavesLayout(plan).folded;
   if (plan.rollbackNotZeroDowntimeFrom) {
     lines.push(`Rolling back is not guaranteed zero-downtime from phase ${plan.rollbackNotZeroDowntimeFrom} on.`, '');
   }
@@ -314,9 +312,7 @@ export function runbook(spec: ResolvedSpec, plan: Plan): string {
     '',
     '## One Argo CD sync instead (waves)',
     '',
-    `Commit \`argocd/waves-application.yaml\` and sync it: it applies every phase in order (sync waves ${plan.phases.map((_, i) => (i + 1) * 10).join(', ')}, ...), each gate blocks the sync until it passes, and on failure a \`SyncFail\` Job logs where things stand. Objects a phase changes more than once are applied by hook Jobs at their earlier states, so the sync walks through the verified phases${
-      folded.length ? ` (except for ${folded.map((k) => k.replace('/', ' ')).join(', ')}: created mid-plan and changed later, it is declared once at its final state; use app-per-phase to apply its earlier states)` : ''
-    }.`,
+    `Commit \`argocd/waves-application.yaml\` and sync it: it applies every phase in order (sync waves ${plan.phases.map((_, i) => (i + 1) * 10).join(', ')}, ...), each gate blocks the sync until it passes, and on failure a \`SyncFail\` Job logs where things stand. Objects a phase changes more than once are applied by hook Jobs at their earlier states, and objects the plan creates are declared at their first state and patched by hook Jobs in the phases that change them later (the green controller starts with Konnect sync and Ingress status updates off), so the sync walks through the verified phases. After a successful sync the Application shows those created objects OutOfSync (Git declares their first state): that is expected, never sync it again.`,
     '',
     `Sync it once. Every sync runs the hooks again, so a second sync after success would replay the earlier phases (and their gates). Once it has succeeded, delete the Application **without cascading** (its objects are your Kong Deployments and Services): \`kubectl -n argocd delete application ${app}\` (it carries no \`resources-finalizer.argocd.argoproj.io\`; check with \`kubectl -n argocd get application ${app} -o jsonpath='{.metadata.finalizers}'\`) or \`argocd app delete ${app} --cascade=false\`. **Never a plain \`argocd app delete ${app}\`**: it cascades by default and deletes both Kong Deployments. Or point it at your final manifests (see After the last phase).`,
     '',
