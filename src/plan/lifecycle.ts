@@ -8,6 +8,7 @@
  */
 import { objectName } from '../constructs/names';
 import { shellQuote as q } from '../constructs/shell';
+import { DEFAULTS } from '../spec/defaults';
 import { ResolvedSpec } from '../spec/types';
 import { PREFLIGHT_SECONDS } from './phase';
 import { InstallationState, Plan } from './types';
@@ -33,6 +34,16 @@ const selector = (labels: Readonly<Record<string, string>>) =>
 
 /** The name of the Argo CD Application the plan's own output defines (waves or app-per-phase). */
 export const migrationAppName = (spec: ResolvedSpec): string => objectName('kong-flavor', spec.name);
+
+/**
+ * The warning for Argo CD Applications that point at the placeholder repository (no
+ * `spec.output.argocd.repoURL`): Argo CD cannot fetch it, so the Application shows a
+ * ComparisonError and every sync fails. Safe, but found only at 3 a.m.; say it now.
+ */
+export function argoCdRepoWarning(spec: ResolvedSpec): string | undefined {
+  if (spec.output.argocd.repoURL !== DEFAULTS.output.argocd.repoURL) return undefined;
+  return `spec.output.argocd.repoURL is not set: the Argo CD Applications in argocd/ point at the placeholder ${DEFAULTS.output.argocd.repoURL} and cannot sync; set it to the repository that holds this output (argocd repo get <url> must know it), or ignore argocd/ if you deliver with kubectl, Kustomize or Helm`;
+}
 
 /**
  * Reads `GET /` of one running gateway pod's admin API through the API server's pod proxy: the
@@ -79,6 +90,7 @@ function beforeSteps(spec: ResolvedSpec, plan: Plan): LifecycleStep[] {
             `kubectl -n ${ns} get pods -l ${q(selector(spec.gateway.selector))} -o custom-columns='NAME:.metadata.name,PHASE:.status.phase,FLAVOR:.spec.containers[?(@.name=="${spec.gateway.container}")].env[?(@.name=="KONG_ROUTER_FLAVOR")].value'`,
           ]),
       `kubectl auth can-i create roles -n ${ns} && kubectl auth can-i create rolebindings -n ${ns} && kubectl auth can-i create jobs -n ${ns}`,
+      `argocd repo get ${q(spec.output.argocd.repoURL)}   # with Argo CD only: the repository of argocd/*.yaml must be known to Argo CD${argoCdRepoWarning(spec) ? ' (this is the placeholder: set spec.output.argocd.repoURL)' : ''}`,
       `kubectl -n ${ns} get hpa   # none may target ${deployments.join(' or ')}: pause it for the migration`,
     ],
   };

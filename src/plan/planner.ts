@@ -11,7 +11,7 @@ import { ResolvedSpec } from '../spec/types';
 import { blueGreenPhases, blueGreenRuledOut, greenNames } from './blueGreen';
 import { MigrationFacts, migrationFacts } from './facts';
 import { maintenancePhases } from './maintenance';
-import { lifecycleOf } from './lifecycle';
+import { argoCdRepoWarning, lifecycleOf } from './lifecycle';
 import { adminReachabilityWarnings } from './reachability';
 import { PhaseInput, buildPhases, gateTimeoutWarnings } from './phase';
 import { decideRolling, rollingPhases } from './rolling';
@@ -22,6 +22,8 @@ type Chosen = Exclude<PlanStrategy, 'none'>;
 
 function warningsFor(spec: ResolvedSpec, f: MigrationFacts): string[] {
   const out = [...spec.warnings];
+  const repo = spec.from !== spec.to ? argoCdRepoWarning(spec) : undefined;
+  if (repo) out.push(repo);
   if (spec.from === 'expressions' && f.shapeBefore === 'fields' && !isKic3(f.kic)) {
     out.push(
       `${f.kicText} runs without ${EXPRESSION_ROUTES_GATE}=true, so today it sends fields routes to expressions gateways; that works only on Kong >= 3.7`,
