@@ -31,3 +31,47 @@ describe('placeholder repository URL', () => {
     expect(md).not.toContain('this is the placeholder');
   });
 });
+
+describe('Argo CD never prunes the Kong objects (Prune=false)', () => {
+  const PRUNE = 'argocd.argoproj.io/sync-options';
+  const build = (out: string, id: string): Any[] =>
+    YAML.parseAllDocuments(execFileSync('kubectl', ['kustomize', path.join(out, 'kustomize', 'overlays', id)], { encoding: 'utf8' })).map((d) => d.toJS());
+
+  test('every Deployment and Service of each app-per-phase overlay carries Prune=false on its metadata, never on its pod template', () => {
+    const spec = resolve(sourced(specDoc({ ...REPO, spec: { ...REPO.spec, from: 'expressions', to: 'traditional' } })));
+    const { plan, files } = synthesize(spec);
+    const out = path.join(tempDir(), spec.name);
+    writeOutput(out, files);
+    for (const p of plan.phases) {
+      for (const id of [p.id, `${p.id}-rollback`]) {
+        const objs = build(out, id).filter((o) => o.kind === 'Deployment' || o.kind === 'Service');
+        expect(objs.length).toBeGreaterThan(0);
+        for (const o of objs) {
+          expect([id, o.kind, o.metadata.name, o.metadata.annotations?.[PRUNE]]).toEqual([id, o.kind, o.metadata.name, 'Prune=false']);
+          if (o.kind === 'Deployment') expect(o.spec.template.metadata.annotations?.[PRUNE]).toBeUndefined();
+        }
+      }
+    }
+  });
+
+  test('without spec.source the overlay patches of the user objects add Prune=false too', () => {
+    const { plan, files } = synthesize(resolve(specDoc(REPO)));
+    for (const p of plan.phases) {
+      const dir = `kustomize/overlays/${p.id}/patches/`;
+      const patches = files.paths().filter((f) => f.startsWith(dir)).map((f) => YAML.parse(files.get(f)!));
+      expect(patches.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(expect.arrayContaining(['Deployment/proxy-kong', 'Deployment/ingress-kong']));
+      for (const o of patches) expect(o.metadata.annotations[PRUNE]).toBe('Prune=false');
+    }
+  });
+
+  test('the waves Application declares every Kong object with Prune=false', () => {
+    const { files } = synthesize(resolve(sourced(specDoc({ ...REPO, spec: { ...REPO.spec, from: 'expressions', to: 'traditional' } }))));
+    const declared = files
+      .paths()
+      .filter((f) => f.startsWith('argocd/waves/'))
+      .flatMap((f) => yamlObjects(files.get(f)!))
+      .filter((o) => o.kind === 'Deployment' || o.kind === 'Service');
+    expect(declared.map((o) => o.metadata.name)).toEqual(expect.arrayContaining(['proxy-kong-green', 'ingress-kong-green', 'kong-proxy']));
+    for (const o of declared) expect(o.metadata.annotations[PRUNE]).toBe('Prune=false');
+  });
+});

@@ -10,11 +10,15 @@ type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 
 const WAVE = 'argocd.argoproj.io/sync-wave';
 
-/** The object without its Argo CD sync-wave annotation (phase files carry one, the overlay's patched base objects do not). */
+/**
+ * The object without its Argo CD sync-wave annotation (phase files carry one, the overlay's
+ * patched base objects do not) and sync options (overlays add Prune=false for Argo CD).
+ */
 function withoutWave(o: Any): Any {
   const c = structuredClone(o);
   if (c.metadata.annotations) {
     delete c.metadata.annotations[WAVE];
+    delete c.metadata.annotations['argocd.argoproj.io/sync-options'];
     if (Object.keys(c.metadata.annotations).length === 0) delete c.metadata.annotations;
   }
   return c;

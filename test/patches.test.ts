@@ -69,7 +69,9 @@ describe('no spec.source: patches of the planned fields, never whole objects', (
     expect(files.get('kustomize/base/kustomization.yaml')).toMatch(/^# No spec.source: put your own manifests/);
     const own = usersGateway();
     const ctrl = structuredClone(spec.base.controllerDeployment) as Any;
-    fs.writeFileSync(path.join(out, 'kustomize', 'base', 'kong.yaml'), [own, ctrl].map((o) => YAML.stringify(o)).join('---\n'));
+    // Every object the base's placeholder names: the overlays patch each (Argo CD's Prune=false at least).
+    const services = spec.base.all.filter((o) => o.kind === 'Service');
+    fs.writeFileSync(path.join(out, 'kustomize', 'base', 'kong.yaml'), [own, ctrl, ...services].map((o) => YAML.stringify(o)).join('---\n'));
     fs.writeFileSync(path.join(out, 'kustomize', 'base', 'kustomization.yaml'), YAML.stringify({ resources: ['kong.yaml'] }));
     const built = YAML.parseAllDocuments(execFileSync('kubectl', ['kustomize', path.join(out, 'kustomize', 'overlays', plan.phases[1].id)], { encoding: 'utf8' })).map((d) => d.toJS());
     const gw = built.find((o) => o.kind === 'Deployment' && o.metadata.name === 'proxy-kong');

@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Plan } from '../plan/types';
-import { KubeObject, ResolvedSpec } from '../spec/types';
+import { ResolvedSpec } from '../spec/types';
 import { FlavorGate } from './FlavorGate';
 import { objectName } from './names';
 import { ObjectRemoval } from './ObjectRemoval';
@@ -9,6 +9,7 @@ import { PlanObject, objectChanged, objectPatch, objectsOf, patchesOnly, renderO
 import { WAVE_OFFSET, phaseWave, stepPatches } from './PhaseChart';
 import { StagedApply } from './StagedApply';
 import { SyncFailReport } from './SyncFailReport';
+import { withPruneDisabled } from './syncOptions';
 import { withSyncWave } from './syncWave';
 
 export interface WavesChartProps {
@@ -94,7 +95,7 @@ export class WavesChart extends Chart {
     for (const { phase, object } of this.layout.declared) {
       if (patching && initial.has(`${object.kind}/${object.name}`)) continue;
       const offset = object.kind === 'Service' ? WAVE_OFFSET.services : WAVE_OFFSET.deployments;
-      new ApiObject(this, `${object.kind}-${object.name}`, withSyncWave(renderObject(spec, object) as KubeObject, phaseWave(phase) + offset));
+      new ApiObject(this, `${object.kind}-${object.name}`, withSyncWave(withPruneDisabled(renderObject(spec, object)), phaseWave(phase) + offset));
     }
     plan.phases.forEach((phase, i) => {
       const nn = phase.id.slice(0, 2);

@@ -10,6 +10,7 @@
 import { cleanCopy } from '../constructs/manifest';
 import { objectPatch, objectsOf, patchesOnly, renderObject } from '../constructs/objectStates';
 import { PhaseChart } from '../constructs/PhaseChart';
+import { namePatch, withPruneDisabled } from '../constructs/syncOptions';
 import { InstallationState, Plan } from '../plan/types';
 import { KubeObject, ResolvedSpec } from '../spec/types';
 import { OutputFiles } from './files';
@@ -98,12 +99,13 @@ export function addKustomizeFiles(
     for (const [k, obj] of state) {
       const was = initial.get(k);
       if (patchesOnly(spec) && was) {
-        // The user's own object: a strategic-merge patch of the planned fields, by name.
-        const patch = objectPatch(spec, was, obj);
-        if (patch) addPatch(patch, patch, false);
+        // The user's own object: a strategic-merge patch of the planned fields, by name
+        // (and Argo CD's Prune=false, which replaces any sync options of their own here).
+        const patch = withPruneDisabled(objectPatch(spec, was, obj) ?? namePatch(renderObject(spec, obj)));
+        addPatch(patch, patch, false);
         continue;
       }
-      const rendered = renderObject(spec, obj);
+      const rendered = withPruneDisabled(renderObject(spec, obj));
       const b = inBase.get(k);
       if (b) {
         const ops = jsonPatch(b, rendered);
