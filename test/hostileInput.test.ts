@@ -346,8 +346,9 @@ describe('every source value is held to the bounds of the spec', () => {
     const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'system:kong' }, rules: [] };
     const r = await synthOf([...installationObjects(), role]);
     expect(r.code).toBe(EXIT.ok);
-    const base = fs.readdirSync(path.join(r.dir, 'out', 'hostile', 'kustomize', 'base'));
-    expect(base.filter((f) => /^\d\d-clusterrole-system_kong\.yaml$/.test(f))).toHaveLength(1);
+    // final/ holds every object of the source (kustomize/base/ only those the plan manages).
+    const final = fs.readdirSync(path.join(r.dir, 'out', 'hostile', 'final'));
+    expect(final.filter((f) => /^\d\d-clusterrole-system_kong\.yaml$/.test(f))).toHaveLength(1);
   });
 });
 
