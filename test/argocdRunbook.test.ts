@@ -75,3 +75,105 @@ describe('Argo CD never prunes the Kong objects (Prune=false)', () => {
     for (const o of declared) expect(o.metadata.annotations[PRUNE]).toBe('Prune=false');
   });
 });
+
+/** The lines of the sh code blocks of a markdown text. */
+const shellLines = (md: string): string[] => [...md.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) => m[1].split('\n').map((l) => l.trim()));
+
+describe('an owning Application that an ApplicationSet or a parent app re-enables', () => {
+  const { plan, files } = synthesize(resolve(specDoc(REPO)));
+  const md = files.get('RUNBOOK.md')!;
+  const before = md.slice(md.indexOf('## Before you start'), md.indexOf('## Phases and gates'));
+  const automated = "kubectl -n argocd get application <owning-app> -o jsonpath='{.spec.syncPolicy.automated}'";
+
+  test('Before you start: check the ownerReferences, keep an ApplicationSet from reverting the pause (ignoreApplicationDifferences), pause a parent, verify it held', () => {
+    const lines = shellLines(before);
+    const owners = lines.findIndex((l) => l.startsWith("kubectl -n argocd get application <owning-app> -o jsonpath='{range .metadata.ownerReferences[*]}{.kind}/{.name}"));
+    const pause = lines.indexOf('argocd app set <owning-app> --sync-policy none');
+    expect(owners).toBeGreaterThan(-1);
+    expect(pause).toBeGreaterThan(owners);
+    expect(lines.slice(owners, pause).join('\n')).toContain('spec.ignoreApplicationDifferences: [{jsonPointers: [/spec/syncPolicy]}]');
+    expect(lines.slice(owners, pause)).toContain('argocd app set <parent-app> --sync-policy none   # only with a parent Application; note its policy too');
+    expect(lines[pause + 1]).toBe(`${automated}   # must print nothing, now, again after 5 minutes, and before each phase`);
+    expect(before).toContain('does not hold when an ApplicationSet generated the Application or a parent Application (app-of-apps) applies it');
+  });
+
+  test('every phase re-checks that the automated sync is still off before it is applied', () => {
+    for (const p of plan.phases) {
+      const section = md.slice(md.indexOf(`### ${p.id}:`));
+      const check = section.indexOf(`Before you apply it, when an Argo CD Application owns these objects: \`${automated}\` must print nothing`);
+      expect(check).toBeGreaterThan(-1);
+      expect(check).toBeLessThan(section.indexOf('kubectl apply -f phases/'));
+    }
+  });
+
+  test('plan.json carries the same before steps', () => {
+    expect(plan.before[0].commands).toContain('argocd app set <owning-app> --sync-policy none');
+    expect(plan.before[0].commands.some((c) => c.startsWith(automated))).toBe(true);
+  });
+});
+
+describe('app-per-phase: a sync that fails or times out is stopped before the rollback', () => {
+  const { plan, files } = synthesize(resolve(specDoc({ ...REPO, spec: { ...REPO.spec, database: 'postgres' } })));
+  const md = files.get('RUNBOOK.md')!;
+
+  test('each rollback first terminates the running operation and checks it is no longer Running, then promotes the rollback', () => {
+    for (const p of plan.phases) {
+      const section = md.slice(md.indexOf(`### ${p.id}:`));
+      const rollback = section.slice(section.indexOf('Argo CD, app-per-phase: first stop'));
+      const lines = shellLines(rollback.slice(0, rollback.indexOf('```\n', rollback.indexOf('```sh') + 5) + 4));
+      expect(lines[0]).toBe('argocd app terminate-op kong-flavor-test-kong   # "No operation is in progress": nothing to stop');
+      expect(lines[1]).toMatch(/^kubectl -n argocd get application kong-flavor-test-kong -o jsonpath='\{\.status\.operationState\.phase\}\{"\\n"\}'   # must print Failed, Error or Succeeded; Running or Terminating: wait and repeat$/);
+      expect(lines[2]).toBe(`kubectl -n argocd apply -f argocd/app-per-phase/${p.id}-rollback.yaml   # or merge it into the repository your app-of-apps syncs`);
+    }
+  });
+
+  test('the sync timeout covers the rollout (Argo CD waits for it before the gate), then the gate Job to its deadline, and a margin', () => {
+    for (const p of plan.phases) {
+      // The gate Job's activeDeadlineSeconds is its timeout plus 60 s.
+      expect(md).toContain(`argocd app sync kong-flavor-test-kong --revision "$REV" --timeout ${p.estimatedSeconds + p.gate.timeoutSeconds + 60 + 60}\n`);
+    }
+    expect(md).toContain('the timeout is the rollout, which Argo CD waits for before it starts the gate, then the gate');
+  });
+});
+
+describe('waves: one bounded sync, a success check, and a failure procedure', () => {
+  const { plan, files } = synthesize(resolve(sourced(specDoc({ ...REPO, spec: { ...REPO.spec, from: 'expressions', to: 'traditional' } }))));
+  const md = files.get('RUNBOOK.md')!;
+  const waves = md.slice(md.indexOf('## One Argo CD sync instead (waves)'), md.indexOf('## Phase by phase'));
+  const lines = shellLines(waves);
+
+  test('the sync has the whole plan as its timeout and its result is checked for the commit', () => {
+    const total = plan.phases.reduce((s, p) => s + p.estimatedSeconds + p.gate.timeoutSeconds + 120, 0);
+    expect(lines).toContain(`argocd app sync kong-flavor-test-kong --revision "$REV" --timeout ${total}`);
+    expect(lines).toContain(`kubectl -n argocd get application kong-flavor-test-kong -o jsonpath='{.status.operationState.phase} {.status.operationState.syncResult.revision}{"\\n"}'   # must print: Succeeded $REV`);
+  });
+
+  test('on failure: find the failed phase, terminate the operation, delete the Application without cascading, then apply the rollback, in that order', () => {
+    const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
+    const find = at(/^argocd app get kong-flavor-test-kong --show-operation/);
+    const resources = at(/syncResult\.resources\[\*\]\}\{\.hookPhase\} \{\.kind\}\/\{\.name\}/);
+    const stop = at(/^argocd app terminate-op kong-flavor-test-kong/);
+    const finalizers = at(/^kubectl -n argocd get application kong-flavor-test-kong -o jsonpath='\{\.metadata\.finalizers\}'/);
+    const del = at(/^kubectl -n argocd delete application kong-flavor-test-kong   # or: argocd app delete kong-flavor-test-kong --cascade=false$/);
+    const rollback = at(/^kubectl apply -f phases\/NN-<slug>\/rollback\//);
+    expect([find, resources, stop, finalizers, del, rollback].every((i) => i >= 0)).toBe(true);
+    expect(find).toBeLessThan(stop);
+    expect(resources).toBeLessThan(stop);
+    expect(stop).toBeLessThan(finalizers);
+    expect(finalizers).toBeLessThan(del);
+    expect(del).toBeLessThan(rollback);
+    // Each phase's Jobs and waves, to tell which phase failed.
+    for (const [i, p] of plan.phases.entries()) {
+      const nn = p.id.slice(0, 2);
+      expect(lines).toContain(`#   ${p.id}: Jobs test-kong-gate-${nn}, test-kong-apply-${nn}, test-kong-remove-${nn}; waves ${(i + 1) * 10}-${(i + 1) * 10 + 9}`);
+    }
+    expect(lines.some((l) => /argocd app delete kong-flavor-test-kong(?! --cascade=false)/.test(l))).toBe(false);
+  });
+
+  test('a cascading delete is said to delete every object the Application tracks, not "both Kong Deployments"', () => {
+    expect(md).not.toContain('both Kong Deployments');
+    expect(waves).toContain('it cascades by default and deletes every object the Application tracks (the Kong Deployments and Services of the plan)');
+    const after = md.slice(md.indexOf('## After the last phase'));
+    expect(after).toContain('would delete every object the Application tracks (the Kong Deployments and Services of the plan)');
+  });
+});

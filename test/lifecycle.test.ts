@@ -160,7 +160,7 @@ describe('app-per-phase: cumulative overlays, promoted by a sync that fails with
     const md = files.get('RUNBOOK.md')!;
     for (const p of plan.phases) {
       expect(md).toContain(`kubectl -n argocd apply -f argocd/app-per-phase/${p.id}.yaml`);
-      expect(md).toContain(`argocd app sync kong-flavor-test-kong --revision "$REV" --timeout ${p.estimatedSeconds + p.gate.timeoutSeconds + 60}\n`);
+      expect(md).toContain(`argocd app sync kong-flavor-test-kong --revision "$REV" --timeout ${p.estimatedSeconds + p.gate.timeoutSeconds + 120}\n`);
     }
     expect(md).toContain("jsonpath='{.status.operationState.phase} {.status.operationState.syncResult.revision}{\"\\n\"}'   # must print: Succeeded $REV");
   });

@@ -36,6 +36,12 @@ const selector = (labels: Readonly<Record<string, string>>) =>
 export const migrationAppName = (spec: ResolvedSpec): string => objectName('kong-flavor', spec.name);
 
 /**
+ * The check, before each phase, that the Application owning the Kong objects still has no
+ * automated sync: an ApplicationSet or a parent Application with self-heal puts it back.
+ */
+export const OWNER_PAUSED_CHECK = "kubectl -n argocd get application <owning-app> -o jsonpath='{.spec.syncPolicy.automated}'";
+
+/**
  * The warning for Argo CD Applications that point at the placeholder repository (no
  * `spec.output.argocd.repoURL`): Argo CD cannot fetch it, so the Application shows a
  * ComparisonError and every sync fails. Safe, but found only at 3 a.m.; say it now.
@@ -68,12 +74,20 @@ function beforeSteps(spec: ResolvedSpec, plan: Plan): LifecycleStep[] {
   const owners: LifecycleStep = {
     title: 'Pause whatever else deploys these objects',
     text:
-      'An Argo CD Application that owns these Deployments would undo each phase (self-heal) or put the old flavor back at its next sync, and a CI pipeline that runs `helm upgrade` or `kubectl apply` on them would do the same, days later if not now: new gateways on the old flavor reject what the controller sends and never become Ready. Find the owners, turn their automated sync off for the whole migration (self-heal goes with it), note how they were set, and hold the pipelines until "After the last phase".',
+      'An Argo CD Application that owns these Deployments would undo each phase (self-heal) or put the old flavor back at its next sync, and a CI pipeline that runs `helm upgrade` or `kubectl apply` on them would do the same, days later if not now: new gateways on the old flavor reject what the controller sends and never become Ready. Find the owners, turn their automated sync off for the whole migration (self-heal goes with it), note how they were set, and hold the pipelines until "After the last phase". `argocd app set --sync-policy none` alone does not hold when an ApplicationSet generated the Application or a parent Application (app-of-apps) applies it: they put its automated sync back within minutes. So check who owns the Application first, and check that its automated sync stays off.',
     commands: [
       `kubectl -n ${ns} get deployment ${deployments.map(q).join(' ')} -o custom-columns='NAME:.metadata.name,ARGO-CD:.metadata.annotations.argocd\\.argoproj\\.io/tracking-id,INSTANCE:.metadata.labels.app\\.kubernetes\\.io/instance,HELM:.metadata.annotations.meta\\.helm\\.sh/release-name'`,
       '# ARGO-CD (Argo CD 3.x, <app>:<group>/<kind>:<namespace>/<name>) or INSTANCE (earlier versions) names the owning Application; HELM the release',
       'argocd app get <owning-app> | grep -i "sync policy"   # note it: Automated, Prune, Self Heal',
+      // An ApplicationSet owns what it generates (controller reference, applicationset/controllers/applicationset_controller.go)
+      // and rewrites its spec; Controlling-Resource-Modification.md "Allow temporarily toggling auto-sync" (argo-cd v3.5.1).
+      `kubectl -n argocd get application <owning-app> -o jsonpath='{range .metadata.ownerReferences[*]}{.kind}/{.name}{"\\n"}{end}{.metadata.annotations.argocd\\.argoproj\\.io/tracking-id}{.metadata.labels.app\\.kubernetes\\.io/instance}{"\\n"}'`,
+      '# ApplicationSet/<appset>: it rewrites the Application (sync policy included) to its template; first add to the ApplicationSet, where it is defined, then apply it:',
+      '#   spec.ignoreApplicationDifferences: [{jsonPointers: [/spec/syncPolicy]}]',
+      '# a tracking id or instance (app-of-apps): that parent Application re-applies this one; pause the parent first:',
+      'argocd app set <parent-app> --sync-policy none   # only with a parent Application; note its policy too',
       'argocd app set <owning-app> --sync-policy none',
+      `${OWNER_PAUSED_CHECK}   # must print nothing, now, again after 5 minutes, and before each phase`,
       ...(spec.helm ? [`# hold every CI job that runs helm upgrade on ${spec.helm.release} (namespace ${spec.helm.namespace}) until the migration is done`] : ['# hold every CI job that applies these manifests until the migration is done']),
     ],
   };
@@ -134,11 +148,12 @@ function afterSteps(spec: ResolvedSpec, plan: Plan): LifecycleStep[] {
     commands: [
       'argocd app diff <owning-app>   # no difference in the Kong objects',
       'argocd app set <owning-app> --sync-policy automated --self-heal   # as it was: add --auto-prune if it pruned',
+      '# then the parent Application as it was, and remove the ignoreApplicationDifferences rule you added to an ApplicationSet',
     ],
   };
   const cleanup: LifecycleStep = {
     title: "Remove the plan's Jobs and RBAC",
-    text: `Every Job, ServiceAccount, Role and RoleBinding the plan created carries the label \`kong-flavor-migrator/plan=${plan.name}\`. If you used its Argo CD Application (${app}), delete it without cascading: \`argocd app delete\` cascades by default and would delete both Kong Deployments. \`kubectl delete application\` does not cascade unless the Application has the \`resources-finalizer.argocd.argoproj.io\` finalizer (ours has none; check).`,
+    text: `Every Job, ServiceAccount, Role and RoleBinding the plan created carries the label \`kong-flavor-migrator/plan=${plan.name}\`. If you used its Argo CD Application (${app}), delete it without cascading: \`argocd app delete\` cascades by default and would delete every object the Application tracks (the Kong Deployments and Services of the plan). \`kubectl delete application\` does not cascade unless the Application has the \`resources-finalizer.argocd.argoproj.io\` finalizer (ours has none; check).`,
     commands: [
       `kubectl -n ${ns} delete job,serviceaccount,role,rolebinding -l kong-flavor-migrator/plan=${q(plan.name)}`,
       `kubectl -n argocd get application ${app} -o jsonpath='{.metadata.finalizers}'   # must print nothing`,

@@ -5,7 +5,7 @@
  * what to do after the last phase.
  */
 import { controllerFilterTag, describeCheck, gateChecks } from '../plan/phase';
-import { migrationAppName } from '../plan/lifecycle';
+import { OWNER_PAUSED_CHECK, migrationAppName } from '../plan/lifecycle';
 import { InstallationState, Phase, Plan } from '../plan/types';
 import { EXPRESSION_ROUTES_GATE } from '../model/featureGates';
 import { RouteShape } from '../model/flavor';
@@ -14,7 +14,7 @@ import { shellQuote } from '../constructs/shell';
 import { ResolvedSpec } from '../spec/types';
 import { routeRunbookSection } from '../routes';
 import { objectName } from '../constructs/names';
-import { stepPatches } from '../constructs/PhaseChart';
+import { phaseWave, stepPatches } from '../constructs/PhaseChart';
 import { patchesOnly } from '../constructs/objectStates';
 import { patchCommands } from './patches';
 import { helmPhaseCommands } from './helm';
@@ -88,6 +88,29 @@ const GATE_WAIT = [
 
 /** Seconds to give a phase from apply to gate: its rollout, then the gate's own deadline. */
 const phaseSeconds = (phase: Phase) => phase.estimatedSeconds + phase.gate.timeoutSeconds + 60;
+
+/**
+ * Seconds to give one phase in an Argo CD sync. Argo CD starts the gate's wave only once the
+ * Deployments of the earlier waves are Healthy (gitops-engine `pkg/sync/sync_context.go`,
+ * argo-cd v3.5.1: a multi-wave sync waits for every running non-hook task), so the rollout comes
+ * first, then the gate Job up to its `activeDeadlineSeconds` (its timeout plus a minute), then a
+ * minute for Argo CD to see it end.
+ */
+const argoSeconds = (phase: Phase) => phaseSeconds(phase) + 60;
+
+/**
+ * Stops the Application's sync operation. `argocd app sync --timeout` stops only the command's
+ * wait ("The command timed out waiting for the conditions to be met", cmd/argocd/commands/app.go
+ * `waitOnApplicationStatus`); the operation goes on, and any new sync is refused with "another
+ * operation is already in progress" (util/argo/argo.go `SetAppOperation`, argo-cd v3.5.1) until
+ * it ends. `terminate-op` ends it and deletes its running hooks.
+ */
+function argoStop(app: string): string[] {
+  return [
+    `argocd app terminate-op ${app}   # "No operation is in progress": nothing to stop`,
+    `kubectl -n argocd get application ${app} -o jsonpath='{.status.operationState.phase}{"\\n"}'   # must print Failed, Error or Succeeded; Running or Terminating: wait and repeat`,
+  ];
+}
 
 /** Commands that promote one Argo CD Application to an overlay and fail unless that exact sync (gate included) succeeded. */
 function argoPromotion(spec: ResolvedSpec, file: string, seconds: number): string[] {
@@ -177,6 +200,8 @@ function phaseSection(spec: ResolvedSpec, plan: Plan, phase: Phase, index: numbe
     '',
     `Takes about ${minutes(phase.estimatedSeconds)}; the gate gives up after ${minutes(phase.gate.timeoutSeconds)}.`,
     '',
+    `Before you apply it, when an Argo CD Application owns these objects: \`${OWNER_PAUSED_CHECK}\` must print nothing (an ApplicationSet or a parent Application may have turned its automated sync back on; see Before you start).`,
+    '',
     '**kubectl** or **Kustomize** (the overlay is cumulative: the whole state after the phase, and its hooks):',
     '',
     '```sh',
@@ -189,10 +214,10 @@ function phaseSection(spec: ResolvedSpec, plan: Plan, phase: Phase, index: numbe
     '```',
     ...helmCommands(spec, plan, index),
     '',
-    `**Argo CD, app-per-phase** (the sync fails, and so does the command, when the rollout or the gate fails):`,
+    `**Argo CD, app-per-phase** (the sync fails, and so does the command, when the rollout or the gate fails; the timeout is the rollout, which Argo CD waits for before it starts the gate, then the gate):`,
     '',
     '```sh',
-    ...argoPromotion(spec, phase.id, phaseSeconds(phase)),
+    ...argoPromotion(spec, phase.id, argoSeconds(phase)),
     '```',
     '',
     '**Watch** (the gate checks the same):',
@@ -230,10 +255,11 @@ function phaseSection(spec: ResolvedSpec, plan: Plan, phase: Phase, index: numbe
     ...(gateChecks(spec, phase.state, phase.rollbackTo).length > 0 ? [`gate_wait ${ns} ${rollbackGate} ${phaseSeconds(phase)}`] : []),
     '```',
     '',
-    `Argo CD, app-per-phase: the same with \`${phase.id}-rollback\`:`,
+    `Argo CD, app-per-phase: first stop the phase's sync if it failed or timed out (a timeout stops only the command; the operation goes on, and Argo CD refuses a new sync while it runs), then the same with \`${phase.id}-rollback\`:`,
     '',
     '```sh',
-    ...argoPromotion(spec, `${phase.id}-rollback`, phaseSeconds(phase)),
+    ...argoStop(migrationAppName(spec)),
+    ...argoPromotion(spec, `${phase.id}-rollback`, argoSeconds(phase)),
     '```',
     ...(index === 0
       ? []
@@ -312,9 +338,33 @@ export function runbook(spec: ResolvedSpec, plan: Plan): string {
     '',
     '## One Argo CD sync instead (waves)',
     '',
-    `Commit \`argocd/waves-application.yaml\` and sync it: it applies every phase in order (sync waves ${plan.phases.map((_, i) => (i + 1) * 10).join(', ')}, ...), each gate blocks the sync until it passes, and on failure a \`SyncFail\` Job logs where things stand. Objects a phase changes more than once are applied by hook Jobs at their earlier states, and objects the plan creates are declared at their first state and patched by hook Jobs in the phases that change them later (the green controller starts with Konnect sync and Ingress status updates off), so the sync walks through the verified phases. After a successful sync the Application shows those created objects OutOfSync (Git declares their first state): that is expected, never sync it again.`,
+    `\`argocd/waves-application.yaml\` (\`${app}\`) applies every phase in one sync, in order (sync waves ${plan.phases.map((_, i) => (i + 1) * 10).join(', ')}, ...); each gate blocks the sync until it passes, and on failure a \`SyncFail\` Job logs where things stand. Objects a phase changes more than once are applied by hook Jobs at their earlier states, and objects the plan creates are declared at their first state and patched by hook Jobs in the phases that change them later (the green controller starts with Konnect sync and Ingress status updates off), so the sync walks through the verified phases. After a successful sync the Application shows those created objects OutOfSync (Git declares their first state): that is expected, never sync it again. The timeout is the sum of the phases' budgets (each: its rollout, which Argo CD waits for before the next wave, then its gate):`,
     '',
-    `Sync it once. Every sync runs the hooks again, so a second sync after success would replay the earlier phases (and their gates). Once it has succeeded, delete the Application **without cascading** (its objects are your Kong Deployments and Services): \`kubectl -n argocd delete application ${app}\` (it carries no \`resources-finalizer.argocd.argoproj.io\`; check with \`kubectl -n argocd get application ${app} -o jsonpath='{.metadata.finalizers}'\`) or \`argocd app delete ${app} --cascade=false\`. **Never a plain \`argocd app delete ${app}\`**: it cascades by default and deletes both Kong Deployments. Or point it at your final manifests (see After the last phase).`,
+    '```sh',
+    `kubectl -n argocd apply -f argocd/waves-application.yaml   # or merge it into the repository your app-of-apps syncs`,
+    'REV=$(git rev-parse HEAD)   # the pushed commit that holds argocd/waves/',
+    `argocd app sync ${app} --revision "$REV" --timeout ${plan.phases.reduce((sum, p) => sum + argoSeconds(p), 0)}`,
+    `kubectl -n argocd get application ${app} -o jsonpath='{.status.operationState.phase} {.status.operationState.syncResult.revision}{"\\n"}'   # must print: Succeeded $REV`,
+    '```',
+    '',
+    `**When it fails or times out**, in this order: find the phase that failed, stop the operation, delete the Application without cascading **before** you roll back (it still declares the objects at their planned states: any sync, a retry included, would replay the plan from phase 01 over the rollback), then apply that phase's rollback (its section below):`,
+    '',
+    '```sh',
+    `argocd app get ${app} --show-operation   # the operation's phase and message`,
+    `kubectl -n argocd get application ${app} -o jsonpath='{range .status.operationState.syncResult.resources[*]}{.hookPhase} {.kind}/{.name} {.message}{"\\n"}{end}' | grep -v '^Succeeded'`,
+    '# what failed (or still runs) names the phase: a Job by its name, a Deployment or Service by its sync-wave annotation',
+    ...plan.phases.map((p, i) => {
+      const nn = p.id.slice(0, 2);
+      return `#   ${p.id}: Jobs ${['gate', 'apply', 'remove'].map((what) => objectName(plan.name, what, nn)).join(', ')}; waves ${phaseWave(i)}-${phaseWave(i) + 9}`;
+    }),
+    ...argoStop(app),
+    `kubectl -n argocd get application ${app} -o jsonpath='{.metadata.finalizers}'   # must print nothing, or the delete cascades`,
+    `kubectl -n argocd delete application ${app}   # or: argocd app delete ${app} --cascade=false`,
+    `kubectl -n ${spec.namespace} delete job -l kong-flavor-migrator/plan=${plan.name} --ignore-not-found`,
+    `kubectl apply -f phases/NN-<slug>/rollback/   # phase NN's rollback, with its patches and gate_wait as in its section`,
+    '```',
+    '',
+    `Sync it once. Every sync runs the hooks again, so a second sync after success would replay the earlier phases (and their gates). Once it has succeeded, delete the Application **without cascading**: \`kubectl -n argocd delete application ${app}\` (it carries no \`resources-finalizer.argocd.argoproj.io\`; check with \`kubectl -n argocd get application ${app} -o jsonpath='{.metadata.finalizers}'\`) or \`argocd app delete ${app} --cascade=false\`. **Never a plain \`argocd app delete ${app}\`**: it cascades by default and deletes every object the Application tracks (the Kong Deployments and Services of the plan). Or point it at your final manifests (see After the last phase).`,
     '',
     '## Phase by phase',
     '',
