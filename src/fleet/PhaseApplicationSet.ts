@@ -8,6 +8,7 @@ import { argoDestination } from '../spec/placement';
 import { FleetGroup } from './group';
 import { InstallationOutcome } from './judge';
 import { HOLD, GroupRollout, STEP_LABEL } from './rollout';
+import { BASE } from './schema';
 
 export interface PhaseApplicationSetProps {
   /** The fleet's name; with the group's, it names the ApplicationSet. */
@@ -40,8 +41,20 @@ export const applicationSetName = (fleet: string, group: string) => objectName('
  * from holding that Application OutOfSync (RollingSync does not prune by default); it changes
  * only the sync status, so a failed gate left behind still marks the Application Degraded
  * (docs/user-guide/compare-options.md). `source.kustomize.patches` needs Argo CD >= 2.9.
+ *
+ * `Force=true,Replace=true` makes every sync delete and recreate our Jobs (`kubectl replace
+ * --force`: gitops-engine pkg/sync/sync_context.go, the `shouldReplace`/`force` branch, and
+ * docs/user-guide/sync-options.md "Force Sync", argoproj/argo-cd v3.5.1): without it a phase
+ * promoted again after a rollback finds its gate Job of the first pass, identical, so the apply
+ * is a no-op and that old result (passed or failed) stands for the new pass.
+ *
+ * A Job left behind by the other direction of the same phase (the failed `gate-NN` when the
+ * cluster rolls back, or a `gate-NN-rollback` when it goes forward again) would hold the
+ * Application Degraded for good: the overlay's own gate first deletes it, from an init
+ * container (a copy of the gate's kubectl container) allowed by one more Role rule limited to
+ * those Job names. A phase direction without a gate leaves that to FLEET.md's command.
  */
-function gatePatches(installation: string) {
+export function gatePatches(installation: string, namespace: string, gate: string, forget: readonly string[]): { target: Record<string, string>; patch: string }[] {
   const ours = `app.kubernetes.io/managed-by=kong-flavor-migrator,kong-flavor-migrator/plan=${installation}`;
   return [
     {
@@ -55,9 +68,73 @@ function gatePatches(installation: string) {
         '  path: /metadata/annotations/argocd.argoproj.io~1hook',
         '- op: remove',
         '  path: /metadata/annotations/argocd.argoproj.io~1hook-delete-policy',
+        '- op: add',
+        '  path: /metadata/annotations/argocd.argoproj.io~1sync-options',
+        `  value: ${FORCE_REPLACE}`,
       ].join('\n'),
     },
+    {
+      target: { group: 'batch', version: 'v1', kind: 'Job', name: gate, labelSelector: ours },
+      patch: [
+        '- op: add',
+        '  path: /spec/template/spec/initContainers',
+        '  value: []',
+        '- op: copy',
+        '  from: /spec/template/spec/containers/0',
+        '  path: /spec/template/spec/initContainers/-',
+        '- op: replace',
+        '  path: /spec/template/spec/initContainers/0/name',
+        '  value: forget-other-direction',
+        '- op: replace',
+        '  path: /spec/template/spec/initContainers/0/command',
+        '  value:',
+        '    - /bin/sh',
+        '    - -c',
+        `    - kubectl -n ${namespace} delete job ${forget.join(' ')} --ignore-not-found --wait=true`,
+      ].join('\n'),
+    },
+    {
+      target: { group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'Role', name: gate, labelSelector: ours },
+      patch: [
+        '- op: add',
+        '  path: /rules/-',
+        '  value:',
+        '    apiGroups: [batch]',
+        '    resources: [jobs]',
+        `    resourceNames: [${forget.join(', ')}]`,
+        '    verbs: [get, list, watch, delete]',
+      ].join('\n'),
+    },
+    {
+      // The user's Kong objects (everything the plan did not add): a sync with prune (`argocd
+      // app sync --prune`, the UI's Prune box) must never delete them; objects the plan removes
+      // are deleted by its Jobs (docs/user-guide/sync-options.md "No Prune Resources").
+      target: { labelSelector: 'app.kubernetes.io/managed-by!=kong-flavor-migrator' },
+      patch: ['apiVersion: v1', 'kind: Any', 'metadata:', '  name: any', '  annotations:', '    argocd.argoproj.io/sync-options: Prune=false'].join('\n'),
+    },
   ];
+}
+
+/** Our Jobs' sync options in the fleet: deleted and recreated on every sync, so each pass runs its gate again. */
+export const FORCE_REPLACE = 'Force=true,Replace=true';
+
+/** The overlay an id names, relative to the installation's folder. */
+const folderOf = (id: string) => (id === BASE ? 'kustomize/base' : overlayPath(id));
+
+/**
+ * For the overlay `id` of an installation: its gate Job (the name every hook Job's RBAC shares),
+ * and the Jobs of the other direction of the same phase that it deletes first.
+ */
+export function overlayJobs(installation: string, id: string): { gate: string; forget: [string, string] } {
+  // The base has no Job of ours: a name no object has, so the patches that target it do nothing.
+  if (id === BASE) return { gate: objectName(installation, 'base-has-no-gate'), forget: [objectName(installation, 'base-has-no-gate'), objectName(installation, 'base-has-no-gate')] };
+  const nn = id.slice(0, 2);
+  const rollback = id.endsWith('-rollback');
+  const other = rollback ? '' : 'rollback';
+  return {
+    gate: objectName(installation, 'gate', nn, rollback ? 'rollback' : ''),
+    forget: [objectName(installation, 'gate', nn, other), objectName(installation, 'remove', nn, other)],
+  };
 }
 
 /**
@@ -69,10 +146,14 @@ function gatePatches(installation: string) {
  */
 export const LABELS_PATCH = ['metadata:', '  labels:', '{{- range $key, $value := .labels }}', '    {{ $key | toJson }}: {{ $value | toJson }}', '{{- end }}', ''].join('\n');
 
-/** The generator element of one installation: everything its Application differs in. */
+/** The overlay id every Application of the file moves to: `00-base`, a phase, or a phase's rollback. */
+const fileOverlay = (props: PhaseApplicationSetProps) => (props.phase ? (props.rollback ? `${props.phase.id}-rollback` : props.phase.id) : BASE);
+
+/** The generator element of one installation: everything its Application differs in. A held installation keeps the overlay it is pinned at. */
 function element(props: PhaseApplicationSetProps, o: InstallationOutcome, step: string): Record<string, unknown> {
   const dest = argoDestination(o.cluster);
-  const folder = props.phase ? overlayPath(props.rollback ? `${props.phase.id}-rollback` : props.phase.id) : 'kustomize/base';
+  const id = o.holdAt ?? fileOverlay(props);
+  const jobs = overlayJobs(o.name, id);
   return {
     installation: o.name,
     application: applicationName(o.name),
@@ -82,7 +163,11 @@ function element(props: PhaseApplicationSetProps, o: InstallationOutcome, step: 
     repoURL: o.argocd.repoURL,
     targetRevision: o.argocd.targetRevision,
     project: o.argocd.project,
-    path: `${o.argocd.path}/${folder}`,
+    path: `${o.argocd.path}/${folderOf(id)}`,
+    phase: id,
+    gate: jobs.gate,
+    forgetGate: jobs.forget[0],
+    forgetRemoval: jobs.forget[1],
     step,
     labels: { ...o.labels, 'kong-flavor-migrator/plan': o.name },
   };
@@ -94,7 +179,7 @@ export function phaseApplicationSetManifest(props: PhaseApplicationSetProps): Ku
   const stepOf = new Map<string, string>();
   for (const s of rollout.steps) for (const o of s.installations) stepOf.set(o.name, s.name);
   for (const o of rollout.held) stepOf.set(o.name, HOLD);
-  const phaseId = props.phase ? (props.rollback ? `${props.phase.id}-rollback` : props.phase.id) : '00-base';
+  const phaseId = fileOverlay(props);
   const app = Application.manifest({
     metadata: {
       name: '{{.application}}',
@@ -106,15 +191,20 @@ export function phaseApplicationSetManifest(props: PhaseApplicationSetProps): Ku
         'kong-flavor-migrator/group': group.name,
         [STEP_LABEL]: '{{.step}}',
       },
-      annotations: { 'kong-flavor-migrator/phase': phaseId },
+      // The element's own overlay: a held Application shows where it is pinned, not the group's phase.
+      annotations: { 'kong-flavor-migrator/phase': '{{.phase}}' },
     },
     spec: {
       project: '{{.project}}',
-      source: { repoUrl: '{{.repoURL}}', targetRevision: '{{.targetRevision}}', path: '{{.path}}', kustomize: { patches: gatePatches('{{.installation}}') } },
+      source: { repoUrl: '{{.repoURL}}', targetRevision: '{{.targetRevision}}', path: '{{.path}}', kustomize: { patches: gatePatches('{{.installation}}', '{{.namespace}}', '{{.gate}}', ['{{.forgetGate}}', '{{.forgetRemoval}}']) } },
       // One of the two is empty: Argo CD takes an empty field as unset.
       destination: { name: '{{.clusterName}}', server: '{{.clusterServer}}', namespace: '{{.namespace}}' },
-      // No automated sync: RollingSync syncs each Application when its step comes.
-      syncPolicy: { syncOptions: ['PruneLast=true', 'ApplyOutOfSyncOnly=false'] },
+      // No automated sync: RollingSync syncs each Application when its step comes. No retry:
+      // RollingSync's operations retry 5 times unless the Application sets its own
+      // (progressive_sync.go `syncApplication`, argoproj/argo-cd v3.5.1), and a retry would
+      // recreate a failed gate (Force/Replace) and run the phase again unattended; `limit: 0` is
+      // "no retries" (pkg/apis/application/v1alpha1/types.go `RetryStrategy`).
+      syncPolicy: { syncOptions: ['PruneLast=true', 'ApplyOutOfSyncOnly=false'], retry: { limit: 0 } },
     },
   }) as KubeObject;
   return {

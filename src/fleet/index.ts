@@ -16,6 +16,7 @@ import { phaseApplicationSetManifest } from './PhaseApplicationSet';
 import { FleetInput, readFleet } from './read';
 import { fleetMarkdown } from './report';
 import { GroupRollout, planRollout } from './rollout';
+import { BASE } from './schema';
 import { stageFleet } from './stage';
 import { FleetSummary, fleetSummary } from './summary';
 
@@ -61,6 +62,10 @@ function checkFleet(input: FleetInput, outcomes: readonly InstallationOutcome[])
     const sameFolder = byFolder.get(folder);
     if (sameFolder) problems.push({ path: o.origin, message: `${o.name} and ${sameFolder.name} have the same spec.output.argocd.path (${o.argocd.path}); each installation needs its own folder` });
     byFolder.set(folder, o);
+    if (o.holdAt && o.judgement.kind === 'planned') {
+      const overlays = [BASE, ...o.judgement.phases.flatMap((p) => [p.id, `${p.id}-rollback`])];
+      if (!overlays.includes(o.holdAt)) problems.push({ path: `${o.origin}.hold.at`, message: `"${o.holdAt}" is not an overlay of ${o.name}; give the one its cluster is at: ${overlays.join(', ')}` });
+    }
     if (o.to !== outcomes[0].to) problems.push({ path: o.origin, message: `spec.to is ${o.to} but ${outcomes[0].name} migrates to ${outcomes[0].to}; a fleet has one target flavor` });
   }
   if (problems.length) throw new InputError(problems);

@@ -42,6 +42,8 @@ export interface InstallationOutcome {
   readonly cluster: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly hold: boolean;
+  /** Held: the overlay its Application stays at in every phase file (`00-base`, a phase, a phase's rollback). */
+  readonly holdAt?: string;
   readonly namespace: string;
   readonly from: string;
   readonly to: string;
@@ -84,6 +86,7 @@ function outcomeOf(read: ReadInstallation, judgement: Judgement): InstallationOu
     cluster: read.cluster,
     labels: read.labels,
     hold: read.hold,
+    ...(read.holdAt ? { holdAt: read.holdAt } : {}),
     namespace: spec.namespace,
     from: spec.from,
     to: spec.to,

@@ -14,7 +14,7 @@ import { DNS_LABEL, MigrationSpecInput } from '../spec/schema';
 import { resolveSpec } from '../spec/resolve';
 import { readSource } from '../spec/source/index';
 import { ResolvedSpec } from '../spec/types';
-import { FLEET_KIND, HOLD, FleetSpecInput, FleetSpecSchema, InstallationInput, RolloutStepInput } from './schema';
+import { BASE, FLEET_KIND, HOLD, FleetSpecInput, FleetSpecSchema, InstallationInput, RolloutStepInput } from './schema';
 
 /** A fleet file may list thousands of installations. */
 const MAX_FLEET_BYTES = 32 * 1024 * 1024;
@@ -211,6 +211,8 @@ export interface ReadInstallation {
   readonly cluster: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly hold: boolean;
+  /** A held installation's overlay id (`00-base`, a phase, a phase's rollback), checked against its plan later. */
+  readonly holdAt?: string;
   /** Where it is declared, for messages: `fleet.yaml: spec.installations[3]` or a spec file. */
   readonly origin: string;
 }
@@ -260,7 +262,8 @@ export function readInstallation(ref: InstallationRef): ReadInstallation {
   try {
     const input = validateSpec(doc, ref.file);
     const spec = resolveSpec(input, input.spec.source ? readSource(input, path.dirname(ref.file)) : {});
-    return { spec, cluster: inst.cluster, labels: inst.labels ?? {}, hold: inst.hold ?? false, origin: `${ref.file}: ${at}` };
+    const holdAt = inst.hold === true ? BASE : inst.hold ? inst.hold.at : undefined;
+    return { spec, cluster: inst.cluster, labels: inst.labels ?? {}, hold: holdAt !== undefined, ...(holdAt ? { holdAt } : {}), origin: `${ref.file}: ${at}` };
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     throw new InputError(e.problems.map((p) => ({ path: `${ref.file}: ${whereWritten(p.path, inst, at)} (installation ${inst.name})`, message: p.message })));

@@ -15,6 +15,9 @@ export const FLEET_KIND = 'RouterFlavorMigrationFleet';
 /** The rollout-step label's value on a held installation (no step selects it); no step may take the name. */
 export const HOLD = 'hold';
 
+/** The overlay id of the state before any phase: an installation's Kustomize base. */
+export const BASE = '00-base';
+
 /** `3` or `"25%"`: as Argo CD's `maxUpdate` (an IntOrString). */
 const countOrPercent = (what: string, min: number) =>
   z.custom<number | string>((v) => isIntOrPercent(v) && (typeof v === 'number' ? v >= min : Number(v.slice(0, -1)) >= min && Number(v.slice(0, -1)) <= 100), {
@@ -65,8 +68,15 @@ export const InstallationSchema = z.strictObject({
   cluster: ArgoClusterSchema,
   /** Labels the rollout steps select by (`env`, `region`, `wave`...); also set on its Application. */
   labels: LabelsSchema.optional(),
-  /** Keep it out of the rollout: no step selects it (Argo CD syncs it only by hand). @default false */
-  hold: z.boolean().optional(),
+  /**
+   * Keep it out of the rollout, pinned where it is: no step selects it (Argo CD syncs it only by
+   * hand), and every phase file of its group points its Application at the overlay `at` names
+   * (`01-gateways-to-expressions`, `01-gateways-to-expressions-rollback`, or `00-base`), so
+   * committing the group's next phase never moves it past phases it has not run. `true` is
+   * `{ at: 00-base }`: for an installation that has not started.
+   * @default false
+   */
+  hold: z.union([z.boolean(), z.strictObject({ at: z.string().min(1, { message: 'the overlay the installation is at: 00-base, a phase id, or a phase id with -rollback' }) })]).optional(),
   /** What it runs, read from its manifests or chart values (paths relative to the fleet file). */
   source: SourceSchema.optional(),
   /** Fields of its spec that differ from the fleet's shared fields (merged over them). */
