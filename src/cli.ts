@@ -19,7 +19,7 @@ import { MAX_MANIFEST_BYTES } from './spec/source/manifests';
 import { Verdict } from './plan/types';
 import { synthFleet } from './fleet';
 import { formatRouteTable, specRouteReport } from './routes';
-import { formatFleetSummary, isFleetInput, planFleet, synthesizeFleet } from './fleet/index';
+import { formatFleetSummary, isFleetInput, placeholderWarning, planFleet, synthesizeFleet } from './fleet/index';
 import { verifiedPlan, verifyNaiveSpec } from './verification';
 import { version } from '../package.json';
 
@@ -213,6 +213,8 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
         if (!opts.quiet) for (const w of written) io.out(`wrote ${w.target}/ (${w.files} files)\n`);
         const refused = plan.summary.refused;
         if (refused.length) io.err(`warning: ${refused.length} installation${refused.length === 1 ? ' has' : 's have'} no plan and no output (see FLEET.md): ${refused.map((r) => r.name).join(', ')}\n`);
+        const placeholder = placeholderWarning(plan.summary);
+        if (placeholder) io.err(`${placeholder}\n`);
         return;
       }
       // Everything is planned, verified and rendered before anything is moved into place.

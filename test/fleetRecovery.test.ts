@@ -155,3 +155,108 @@ describe('fleet recovery: a hold pins the overlay the cluster is at', () => {
     expect(r.err).toContain('00-base, 01-gateways-to-expressions, 01-gateways-to-expressions-rollback, 02-restart-controller, 02-restart-controller-rollback');
   });
 });
+
+/**
+ * The readiness check of FLEET.md, run with sh against Applications in every state that matters.
+ * `kubectl` is a stand-in that evaluates the check's own jsonpath with the real kubectl, offline
+ * (`kubectl annotate --local` prints each object of a List with the template).
+ */
+describe('fleet recovery: FLEET.md readiness check', () => {
+  const app = (name: string, step: string, path: string, synced?: string, operation?: string, sync = 'Synced', health = 'Healthy'): Any => ({
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: { name, namespace: 'argocd', labels: { 'kong-flavor-migrator/rollout-step': step } },
+    spec: { source: { path } },
+    status: { ...(operation ? { operationState: { phase: operation, syncResult: { source: { path: synced } } } } : {}), sync: { status: sync }, health: { status: health } },
+  });
+  const overlay = (i: string, id: string) => `dist/${i}/kustomize/overlays/${id}`;
+
+  function runCheck(md: string, group: string, apps: Any[]): string[] {
+    const block = md.split('\n');
+    const start = block.findIndex((l) => l.startsWith('phase=01-gateways-to-expressions'));
+    const end = block.findIndex((l, i) => i > start && l.endsWith("}'"));
+    const script = block.slice(start, end + 1).join('\n');
+    expect(script).toContain(`group=${group}`);
+    const dir = tempDir();
+    const list = path.join(dir, 'apps.json');
+    fs.writeFileSync(list, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: apps }));
+    const real = execFileSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).trim();
+    fs.writeFileSync(
+      path.join(dir, 'kubectl'),
+      [
+        '#!/bin/sh',
+        'for a in "$@"; do case "$a" in jsonpath=*) t=${a#jsonpath=} ;; esac; done',
+        't=${t#\\{range .items\\[\\*\\]\\}}; t=${t%\\{end\\}}',
+        `exec ${real} annotate --local -f ${list} checked=yes -o "jsonpath=$t"`,
+        '',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    const out = execFileSync('sh', ['-c', script], { encoding: 'utf8', env: { ...process.env, PATH: `${dir}:${process.env.PATH}` } });
+    return out.split('\n').filter(Boolean);
+  }
+
+  test('lists held clusters with where they stay; done needs the operation Succeeded on the phase overlay, not only Synced and Healthy', async () => {
+    const { out } = await synthFleet((doc) => {
+      doc.spec.installations[2].hold = { at: '01-gateways-to-expressions-rollback' };
+    });
+    const md = fs.readFileSync(path.join(out, 'kong-fleet', 'FLEET.md'), 'utf8');
+    const phase = '01-gateways-to-expressions';
+    const lines = runCheck(md, ROLLING, [
+      app('kong-flavor-done', 'canary', overlay('done', phase), overlay('done', phase), 'Succeeded'),
+      // Right after the commit: the spec is at the phase, the status still tells of the base.
+      app('kong-flavor-stale', 'quarter', overlay('stale', phase), 'dist/stale/kustomize/base', 'Succeeded'),
+      app('kong-flavor-running', 'rest', overlay('running', phase), overlay('running', phase), 'Running', 'Synced', 'Progressing'),
+      app('kong-flavor-never', 'rest', overlay('never', phase), undefined, undefined, 'OutOfSync', 'Healthy'),
+      app('kong-flavor-held', 'hold', overlay('held', `${phase}-rollback`), overlay('held', `${phase}-rollback`), 'Succeeded'),
+    ]);
+    expect(lines).toEqual([
+      'not done: kong-flavor-stale path=dist/stale/kustomize/overlays/01-gateways-to-expressions synced=dist/stale/kustomize/base operation=Succeeded Synced Healthy',
+      'not done: kong-flavor-running path=dist/running/kustomize/overlays/01-gateways-to-expressions synced=dist/running/kustomize/overlays/01-gateways-to-expressions operation=Running Synced Progressing',
+      'not done: kong-flavor-never path=dist/never/kustomize/overlays/01-gateways-to-expressions synced= operation= OutOfSync Healthy',
+      'held:     kong-flavor-held stays at dist/held/kustomize/overlays/01-gateways-to-expressions-rollback (done there)',
+    ]);
+    // Nothing left: no "not done" line.
+    expect(runCheck(md, ROLLING, [app('kong-flavor-done', 'canary', overlay('done', phase), overlay('done', phase), 'Succeeded')])).toEqual([]);
+    // The held cluster is in the group's table with where it stays.
+    expect(md).toContain('| hold | `hold` | 1 (kong-prod-us at 01-gateways-to-expressions-rollback) | | never (sync by hand) |');
+  });
+
+  test('FLEET.md: no hand edits of the committed file, what terminate-op leaves running, RollingSync caveats with versions and a manual fallback, owners that re-enable auto-sync', async () => {
+    const { out, err } = await synthFleet();
+    const md = fs.readFileSync(path.join(out, 'kong-fleet', 'FLEET.md'), 'utf8');
+    // Durable holds through the fleet spec; the hand-edit instructions are gone.
+    expect(md).not.toMatch(/set its element's `(step|path)`/);
+    expect(md).toContain('**Never edit the committed file by hand**: the next `cp` replaces it.');
+    expect(md).toContain('set `hold: { at: NN-<phase>-rollback }`');
+    // terminate-op stops neither the plain gate Job nor a rollout; no retry follows.
+    expect(md).toContain('`kubectl -n <namespace> delete job <installation>-gate-NN`');
+    expect(md).toContain('`kubectl -n <namespace> rollout resume deployment/<name>`');
+    expect(md).toContain('no retry follows');
+    // A rollback turns Healthy: its gate deletes the failed forward Jobs, or the engineer does.
+    expect(md).toContain('`kubectl -n <namespace> delete job <installation>-gate-NN <installation>-remove-NN --ignore-not-found`');
+    expect(md).toContain('Force=true,Replace=true');
+    expect(md).not.toContain('Argo CD never prunes here');
+    expect(md).toContain('`Prune=false`');
+    // RollingSync caveats, the releases named, and the manual fallback per step.
+    expect(md).toContain('**argoproj/argo-cd#29240** (open): on v3.4.7 and v3.5.1 and later');
+    expect(md).toContain('**argoproj/argo-cd#22558**');
+    expect(md).toContain(
+      `for app in $(argocd app list -l 'kong-flavor-migrator/group=${ROLLING},kong-flavor-migrator/rollout-step=quarter' -o name); do argocd app sync "$app" --timeout 600 || break; done`,
+    );
+    // An owning Application generated by an ApplicationSet or an app of apps.
+    expect(md).toContain('{.metadata.ownerReferences[*].kind}/{.metadata.ownerReferences[*].name}');
+    expect(md).toContain('ignoreApplicationDifferences: [{name: <owning-app>, jsonPointers: [/spec/syncPolicy]}]');
+    expect(md).toContain("kubectl -n argocd get application <owning-app> -o jsonpath='{.spec.syncPolicy.automated}'");
+    expect(md).toContain('Before each commit, check again');
+    // The placeholder repository: FLEET.md, synth and plan all say so.
+    expect(md).toContain('**Set your repository first**: every Application points at the placeholder repository `https://git.example.com/platform/kong.git`');
+    expect(err).toContain('point at the placeholder repository https://git.example.com/platform/kong.git');
+    expect((await cli('plan', EXAMPLE)).out).toContain('point at the placeholder repository');
+    const own = await synthFleet((doc) => {
+      doc.spec.output.argocd.repoURL = 'https://git.corp.test/platform/kong.git';
+    });
+    expect(own.err).not.toContain('placeholder');
+    expect(fs.readFileSync(path.join(own.out, 'kong-fleet', 'FLEET.md'), 'utf8')).not.toContain('Set your repository first');
+  });
+});

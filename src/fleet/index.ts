@@ -22,7 +22,7 @@ import { FleetSummary, fleetSummary } from './summary';
 
 export { isFleetInput, readFleet, installationDocument } from './read';
 export { FLEET_KIND, FleetSpecSchema } from './schema';
-export { formatFleetSummary, fleetMarkdown } from './report';
+export { formatFleetSummary, fleetMarkdown, placeholderWarning } from './report';
 export { runFleetPlanWorker } from './stage';
 export { phaseApplicationSetManifest, PhaseApplicationSet, PhaseApplicationSetProps } from './PhaseApplicationSet';
 export type { FleetSummary, GroupSummary } from './summary';

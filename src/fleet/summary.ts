@@ -7,7 +7,12 @@
 import { FleetGroup, FleetGrouping } from './group';
 import { InstallationOutcome, Judgement } from './judge';
 import { applicationName, applicationSetName } from './PhaseApplicationSet';
+import { DEFAULTS } from '../spec/defaults';
 import { GroupRollout, HOLD } from './rollout';
+import { BASE } from './schema';
+
+/** The repository the Applications name when the spec gives none: it does not exist. */
+export const PLACEHOLDER_REPO = DEFAULTS.output.argocd.repoURL;
 
 type Planned = Extract<Judgement, { kind: 'planned' }>;
 
@@ -29,6 +34,8 @@ export interface PhasePromotion {
   readonly steps: readonly StepEstimate[];
   /** Sum of the steps' estimates (absent when a step is synced by hand). */
   readonly estimatedSeconds?: number;
+  /** The slowest installation's own estimate of the phase (rollouts and gate): one Application's sync. */
+  readonly slowestSeconds: number;
 }
 
 export interface GroupSummary {
@@ -43,6 +50,8 @@ export interface GroupSummary {
   readonly differs?: string;
   readonly steps: readonly { readonly name: string; readonly selects: string; readonly maxUpdate: number | string; readonly atOnce: number; readonly installations: readonly string[] }[];
   readonly held: readonly string[];
+  /** Each held installation's pinned overlay (`00-base`, a phase, a phase's rollback), by name. */
+  readonly heldAt: Readonly<Record<string, string>>;
   readonly promotion: readonly PhasePromotion[];
   /** The most extra pods the group runs at once, over the whole rollout. */
   readonly peakExtraPods: number;
@@ -78,6 +87,8 @@ export interface FleetSummary {
   readonly nothingToDo: readonly string[];
   /** Planned installations without `spec.source`: their `kustomize/base/` must hold their own manifests before any Application can build. */
   readonly baseToFill: readonly string[];
+  /** Planned installations whose Applications point at the placeholder repository (`spec.output.argocd.repoURL` unset). */
+  readonly placeholderRepo: readonly string[];
   readonly refused: readonly { readonly name: string; readonly cluster: string; readonly origin: string; readonly status: 'refused' | 'unsafe'; readonly reasons: readonly string[] }[];
   readonly installationList: readonly InstallationLine[];
 }
@@ -114,6 +125,7 @@ function promotion(group: FleetGroup, rollout: GroupRollout, k: number): PhasePr
   return {
     phase: group.phases[k].id,
     title: group.phases[k].title,
+    slowestSeconds: Math.max(...group.installations.map((o) => phasesOf(o)[k].estimatedSeconds)),
     steps,
     ...(known ? { estimatedSeconds: steps.reduce((t, s) => t + s.estimatedSeconds!, 0) } : {}),
   };
@@ -134,6 +146,7 @@ export function groupSummary(fleet: string, group: FleetGroup, rollout: GroupRol
     ...(group.differs ? { differs: group.differs } : {}),
     steps: rollout.steps.map((s) => ({ name: s.name, selects: s.selects, maxUpdate: s.maxUpdate, atOnce: s.atOnce, installations: s.installations.map((o) => o.name) })),
     held: rollout.held.map((o) => o.name),
+    heldAt: Object.fromEntries(rollout.held.map((o) => [o.name, o.holdAt ?? BASE])),
     promotion: promotions,
     peakExtraPods: Math.max(0, ...promotions.flatMap((p) => p.steps.map((s) => s.extraPods))),
     ...(windows.length ? { downtimeWindowSeconds: Math.max(...windows) } : {}),
@@ -165,6 +178,7 @@ export function fleetSummary(fleet: string, outcomes: readonly InstallationOutco
     peakExtraPods: groups.reduce((n, g) => n + g.peakExtraPods, 0),
     nothingToDo: grouping.nothingToDo.map((o) => o.name),
     baseToFill: grouping.groups.flatMap((g) => g.installations.filter((o) => o.baseToFill).map((o) => o.name)),
+    placeholderRepo: grouping.groups.flatMap((g) => g.installations.filter((o) => o.argocd.repoURL === PLACEHOLDER_REPO).map((o) => o.name)),
     refused: grouping.refused.map((o) => ({ name: o.name, cluster: o.cluster, origin: o.origin, status: o.judgement.kind as 'refused' | 'unsafe', reasons: o.judgement.kind === 'planned' ? [] : o.judgement.reasons })),
     installationList,
   };
