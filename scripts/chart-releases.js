@@ -36,6 +36,9 @@ const KEYS = [
   'ingressController.adminApi.tls.client.enabled',
   'ingressController.env', 'ingressController.ingressClass', 'ingressController.konnect.enabled',
   'replicaCount', 'updateStrategy', 'podAnnotations', 'autoscaling.enabled', 'extraObjects',
+  'deployment.daemonset', 'deployment.serviceAccount.create', 'deployment.serviceAccount.name',
+  'ingressController.serviceAccount.create', 'ingressController.serviceAccount.name', 'podSecurityPolicy.enabled',
+  'podDisruptionBudget.enabled',
   'enterprise.enabled', 'enterprise.rbac.enabled',
 ];
 

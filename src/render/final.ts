@@ -46,7 +46,7 @@ export function addFinalFiles(out: OutputFiles, spec: ResolvedSpec, plan: Plan):
   // Without a source: the planned fields only, from today's state to the final one.
   if (patchesOnly(spec)) addPatchFiles(out, 'final', stepPatches(spec, plan.initial, plan.phases[plan.phases.length - 1].state).patches);
   if (!spec.helm) return;
-  const values = phaseValues(spec, plan, plan.phases.length - 1).values;
+  const values = phaseValues(spec, plan, plan.phases.length - 1, { final: true }).values;
   for (const t of releaseTargets(spec)) {
     const own = values.get(t.release.release) ?? {};
     const doc = new YAML.Document(own, { version: '1.1' });

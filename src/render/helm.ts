@@ -21,7 +21,7 @@ import { objectName } from '../constructs/names';
 import { formatFeatureGates } from '../model/featureGates';
 import { RESTART_ANNOTATION } from '../plan/state';
 import { ControllerState, GatewayState, Phase, Plan } from '../plan/types';
-import { HelmRelease, ResolvedSpec } from '../spec/types';
+import { ChartDeploymentSettings, HelmRelease, ResolvedSpec } from '../spec/types';
 import { OutputFiles } from './files';
 import { chartObjects } from './manifests';
 
@@ -44,6 +44,21 @@ function set(values: Values, keys: readonly string[], value: unknown): void {
   let cur = values;
   for (const k of keys.slice(0, -1)) cur = (cur[k] = (cur[k] as Values | undefined) ?? {}) as Values;
   cur[keys[keys.length - 1]] = value;
+}
+
+/**
+ * The values that scale a chart Deployment to `replicas` and make it render and hold:
+ * - with `autoscaling.enabled` the chart renders no `replicas` at all and renders the HPA
+ *   (charts/kong/templates/deployment.yaml lines 21-24 and hpa.yaml line 1 at kong-3.4.1), so
+ *   the HPA is turned off for the phase; the phase that restores the replicas brings it back;
+ * - with `podDisruptionBudget.enabled` and autoscaling off, a replicaCount of 1 or less makes
+ *   the chart fail to render (charts/kong/templates/pdb.yaml lines 1-3, every tag since
+ *   kong-2.30.0), so the PDB is turned off while the Deployment runs that few.
+ */
+function scaleValues(values: Values, prefix: readonly string[], replicas: number, settings: ChartDeploymentSettings): void {
+  set(values, [...prefix, 'replicaCount'], replicas);
+  if (settings.autoscaling) set(values, [...prefix, 'autoscaling', 'enabled'], false);
+  if (settings.podDisruptionBudget && replicas <= 1) set(values, [...prefix, 'podDisruptionBudget', 'enabled'], false);
 }
 
 /** A release the plan upgrades, and where in its values the gateway's and controller's keys go. */
@@ -81,8 +96,12 @@ export interface PhaseValues {
   readonly outside: string[];
 }
 
-/** The values for the state after phase `index`, relative to the releases' own values. */
-export function phaseValues(spec: ResolvedSpec, plan: Plan, index: number): PhaseValues {
+/**
+ * The values for the state after phase `index`, relative to the releases' own values. `final`:
+ * the values to keep once the migration is done (the user's own update strategy, Recreate
+ * included, comes back).
+ */
+export function phaseValues(spec: ResolvedSpec, plan: Plan, index: number, options: { final?: boolean } = {}): PhaseValues {
   const targets = releaseTargets(spec);
   const state = plan.phases[index].state;
   const out = new Map<string, Values>(targets.map((t) => [t.release.release, {}]));
@@ -94,9 +113,11 @@ export function phaseValues(spec: ResolvedSpec, plan: Plan, index: number): Phas
   const initialGw: GatewayState | undefined = plan.initial.gateways.find((x) => x.name === spec.gateway.deployment);
   const g = state.gateways.find((x) => x.name === spec.gateway.deployment);
   if (initialGw && g) {
+    const gs = spec.helm?.gatewaySettings ?? {};
     if (g.flavor !== initialGw.flavor) set(gwValues, [...gp, 'env', 'router_flavor'], g.flavor);
-    if (g.replicas !== initialGw.replicas) set(gwValues, [...gp, 'replicaCount'], g.replicas);
-    if (g.maxSurge !== initialGw.maxSurge || g.maxUnavailable !== initialGw.maxUnavailable) {
+    if (g.replicas !== initialGw.replicas) scaleValues(gwValues, gp, g.replicas, gs);
+    // Recreate stops every pod before starting new ones: each phase rolls (or can be rolled back) with the verified budget.
+    if ((gs.recreate && !options.final) || g.maxSurge !== initialGw.maxSurge || g.maxUnavailable !== initialGw.maxUnavailable) {
       set(gwValues, [...gp, 'updateStrategy'], { type: 'RollingUpdate', rollingUpdate: { maxSurge: g.maxSurge, maxUnavailable: g.maxUnavailable } });
     }
     const gates = formatFeatureGates(g.sidecarFeatureGates ?? {});
@@ -110,7 +131,7 @@ export function phaseValues(spec: ResolvedSpec, plan: Plan, index: number): Phas
     const cv = out.get(ctrlTarget.release.release)!;
     const cp = ctrlTarget.controller!;
     if (c.restartFor !== c0.restartFor && c.restartFor) set(cv, [...cp, 'podAnnotations', RESTART_ANNOTATION], c.restartFor);
-    if (c.replicas !== c0.replicas) set(cv, [...cp, 'replicaCount'], c.replicas);
+    if (c.replicas !== c0.replicas) scaleValues(cv, cp, c.replicas, spec.helm?.controllerSettings ?? {});
     const gates = formatFeatureGates(c.featureGates);
     if (gates !== formatFeatureGates(c0.featureGates)) set(cv, [...cp, 'ingressController', 'env', 'feature_gates'], gates ?? null);
     if (c.updateStatus !== c0.updateStatus) set(cv, [...cp, 'ingressController', 'env', 'update_status'], c.updateStatus);

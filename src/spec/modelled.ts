@@ -10,6 +10,17 @@ import { BaseObjects, KubeObject, ResolvedSpec } from './types';
 
 type Unbased = Omit<ResolvedSpec, 'base' | 'routes'>;
 
+/**
+ * Pod-template fields a source computes for a Deployment, where they differ from KIC's
+ * all-in-one manifests (chart values: `src/spec/source/helm.ts`).
+ */
+export interface PodTemplateFacts {
+  /** The ServiceAccount the pods run as; `null`: the template names none. @default 'kong-serviceaccount' */
+  readonly serviceAccountName?: string | null;
+  /** Pod annotations the template carries (the plan's restart annotation, when set). @default none */
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
 /** `k8s.IntOrString` for a spec int-or-percent. */
 export function intOrString(value: IntOrPercent): k8s.IntOrString {
   return typeof value === 'number' ? k8s.IntOrString.fromNumber(value) : k8s.IntOrString.fromString(value);
@@ -82,7 +93,10 @@ function deployment(
   replicas: number,
   containers: k8s.Container[],
   strategy?: k8s.DeploymentStrategy,
+  pod: PodTemplateFacts = {},
 ): KubeObject {
+  const serviceAccountName = pod.serviceAccountName === undefined ? 'kong-serviceaccount' : (pod.serviceAccountName ?? undefined);
+  const annotations = pod.annotations && Object.keys(pod.annotations).length > 0 ? { ...pod.annotations } : undefined;
   return k8s.KubeDeployment.manifest({
     metadata: { name, namespace: spec.namespace, labels: { ...selector } },
     spec: {
@@ -90,8 +104,8 @@ function deployment(
       selector: { matchLabels: { ...selector } },
       strategy,
       template: {
-        metadata: { labels: { ...selector } },
-        spec: { serviceAccountName: 'kong-serviceaccount', containers },
+        metadata: { labels: { ...selector }, ...(annotations ? { annotations } : {}) },
+        spec: { ...(serviceAccountName ? { serviceAccountName } : {}), containers },
       },
     },
   }) as KubeObject;
@@ -105,7 +119,7 @@ function service(spec: Unbased, name: string, selector: Readonly<Record<string, 
 }
 
 /** The modelled objects of an installation described only by its spec. */
-export function modelledObjects(spec: Unbased): BaseObjects {
+export function modelledObjects(spec: Unbased, pods: { readonly gateway?: PodTemplateFacts; readonly controller?: PodTemplateFacts } = {}): BaseObjects {
   const gw = spec.gateway;
   const ns = spec.namespace;
   const containers = [gatewayContainer(spec)];
@@ -122,7 +136,7 @@ export function modelledObjects(spec: Unbased): BaseObjects {
   const gatewayDeployment = deployment(spec, gw.deployment, gw.selector, gw.replicas, containers, {
     type: 'RollingUpdate',
     rollingUpdate: { maxSurge: intOrString(gw.maxSurge), maxUnavailable: intOrString(gw.maxUnavailable) },
-  });
+  }, pods.gateway);
   const proxyService = service(spec, gw.proxyService, gw.selector, {
     type: 'LoadBalancer',
     ports: [
@@ -146,7 +160,7 @@ export function modelledObjects(spec: Unbased): BaseObjects {
   if (gates) env.push({ name: 'CONTROLLER_FEATURE_GATES', value: gates });
   const controllerDeployment = deployment(spec, c.deployment, c.selector, c.replicas, [
     controllerContainer(c.container, c.image, env),
-  ]);
+  ], undefined, pods.controller);
   const adminService = service(spec, gw.adminService, gw.selector, {
     clusterIp: 'None',
     ports: [{ name: 'admin-tls', port: gw.adminPort, protocol: 'TCP', targetPort: k8s.IntOrString.fromNumber(gw.adminPort) }],

@@ -10,7 +10,7 @@ import { Version, formatVersion, imageTag, parseVersion } from '../model/version
 import { DEFAULTS } from './defaults';
 import { InputError, InputProblem } from './errors';
 import { IntOrPercent, resolveBudget } from './intOrPercent';
-import { modelledObjects } from './modelled';
+import { PodTemplateFacts, modelledObjects } from './modelled';
 import { bothZero } from './source/validate';
 import { MigrationSpecInput } from './schema';
 import {
@@ -63,6 +63,8 @@ export interface SourceFacts {
     /** The controller syncs its configuration to Konnect (`CONTROLLER_KONNECT_SYNC_ENABLED`). */
     readonly konnectSync?: boolean;
   };
+  /** Chart sources: the pod-template fields the chart computes, for the modelled Deployments. */
+  readonly podTemplates?: { readonly gateway?: PodTemplateFacts; readonly controller?: PodTemplateFacts };
   /** The user's objects, when the source has them (manifests; chart values are modelled). */
   readonly base?: BaseObjects;
   /** Where modelled objects stand in for the user's (chart values). @default 'modelled' */
@@ -333,7 +335,7 @@ export function resolveSpec(input: MigrationSpecInput, facts: SourceFacts = {}):
     inferred,
     warnings: [...(facts.warnings ?? [])],
   };
-  const base = facts.base ?? { ...modelledObjects(resolvedWithoutBase), origin: facts.baseOrigin ?? 'modelled' };
+  const base = facts.base ?? { ...modelledObjects(resolvedWithoutBase, facts.podTemplates), origin: facts.baseOrigin ?? 'modelled' };
   const routes = {
     objects: [...(base.origin === 'manifests' ? base.all : []), ...(facts.routeObjects ?? [])],
     failOn: s.routes?.failOn ?? DEFAULTS.routesFailOn,

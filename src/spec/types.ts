@@ -124,12 +124,34 @@ export interface HelmRelease {
    * that adds its gate there repeats them, since Helm replaces lists rather than merging.
    */
   readonly extraObjects?: readonly unknown[];
+  /**
+   * The values the phase files replace whole (lists and strings: `extraObjects`,
+   * `ingressController.env.feature_gates`), by dotted key, as the spec's values files give them
+   * (`null`: unset). The runbook checks the release runs the same before phase 01.
+   */
+  readonly replaced?: Readonly<Record<string, unknown>>;
+  /** The release's chart renders no `extraObjects` (kong/kong before 2.12.0): gates go by kubectl. */
+  readonly noExtraObjects?: boolean;
+}
+
+/** What a release's values say about one of its Deployments that the phases' values must work with. */
+export interface ChartDeploymentSettings {
+  /** `updateStrategy.type: Recreate`: every phase's values set RollingUpdate (maxUnavailable 0). */
+  readonly recreate?: boolean;
+  /** `autoscaling.enabled`: a phase that scales the Deployment turns the HPA off for it. */
+  readonly autoscaling?: boolean;
+  /** `podDisruptionBudget.enabled`: the chart refuses to render with replicaCount <= 1 unless turned off. */
+  readonly podDisruptionBudget?: boolean;
 }
 
 /** The release that runs the gateways, and with gateway discovery as two releases, the controller's. */
 export interface HelmSource extends HelmRelease {
   /** Gateway discovery as two kong/kong releases: the release that runs the controller. */
   readonly controllerRelease?: HelmRelease;
+  /** The gateway Deployment's chart settings. */
+  readonly gatewaySettings?: ChartDeploymentSettings;
+  /** The controller Deployment's chart settings (not for a sidecar). */
+  readonly controllerSettings?: ChartDeploymentSettings;
 }
 
 export interface ResolvedSpec {

@@ -16,7 +16,9 @@ import { ParsedDocument, parseYamlFile } from '../yamlInput';
 import { IntOrPercent, isIntOrPercent } from '../intOrPercent';
 import { SourceFacts } from '../resolve';
 import { MigrationSpecInput } from '../schema';
-import { HelmRelease } from '../types';
+import { RESTART_ANNOTATION } from '../../plan/state';
+import { PodTemplateFacts } from '../modelled';
+import { ChartDeploymentSettings, HelmRelease } from '../types';
 import { ChartDefaults, ChartName, chartDefaults, isNewerThanKnown, nearestChartVersions, newestChartVersion, normalizeChartVersion } from './chartDefaults';
 import { KONG_CHART_TOP_LEVEL_KEYS } from './chartReleases';
 import { hybridRefusal } from './hybrid';
@@ -198,12 +200,92 @@ function imageOf(merged: Values, user: Values, prefix: string, r: ReadRelease, d
   return { ...(image ? { image } : {}), ...(semver ? { version: semver } : {}), pinned, origin };
 }
 
+/** `updateStrategy.type: Recreate` (rendered as the Deployment's `strategy`, charts/kong/templates/deployment.yaml at kong-3.2.0 and kong-3.4.1). */
+const isRecreate = (values: Values) => valueAt(values, 'updateStrategy.type') === 'Recreate';
+
+/**
+ * The rolling budget of `updateStrategy`. With `type: Recreate` every pod goes down before new
+ * ones start, so the phases' values set RollingUpdate instead: surge-only (maxUnavailable 0),
+ * the budget the plan is verified with (`ChartDeploymentSettings.recreate`).
+ */
 function strategyOf(values: Values): { maxSurge?: IntOrPercent; maxUnavailable?: IntOrPercent } {
+  if (isRecreate(values)) return { maxUnavailable: 0 };
   const ru = valueAt(values, 'updateStrategy.rollingUpdate');
   if (!isMap(ru)) return {};
   return {
     ...(isIntOrPercent(ru.maxSurge) ? { maxSurge: ru.maxSurge } : {}),
     ...(isIntOrPercent(ru.maxUnavailable) ? { maxUnavailable: ru.maxUnavailable } : {}),
+  };
+}
+
+/** `a >= b` for chart versions (`X.Y.Z`). */
+function versionAtLeast(a: string, b: string): boolean {
+  const x = a.split('.').map(Number);
+  const y = b.split('.').map(Number);
+  return (x[0] - y[0] || x[1] - y[1] || x[2] - y[2]) >= 0;
+}
+
+/**
+ * What the phases' values must work around for one Deployment, with the warnings that say so.
+ * `prefix` is the values path of the Deployment (`gateway.`, `controller.` or none).
+ */
+function settingsOf(v: Values, prefix: string, deployment: string, warnings: string[]): ChartDeploymentSettings {
+  const recreate = isRecreate(v);
+  const autoscaling = valueAt(v, 'autoscaling.enabled') === true;
+  const podDisruptionBudget = valueAt(v, 'podDisruptionBudget.enabled') === true;
+  if (recreate) {
+    warnings.push(
+      `${prefix}updateStrategy.type: Recreate: Deployment ${deployment} would stop every pod before starting new ones; the phases' values set ${prefix}updateStrategy to RollingUpdate with maxUnavailable 0, and values-final.yaml leaves your Recreate to come back with your values`,
+    );
+  }
+  if (autoscaling) {
+    warnings.push(
+      `${prefix}autoscaling.enabled: the HPA owns the replica count of ${deployment} (the chart renders no replicas then); a phase that scales it sets ${prefix}autoscaling.enabled: false with an explicit ${prefix}replicaCount, and the HPA comes back in the phase that restores the replicas`,
+    );
+  }
+  return { ...(recreate ? { recreate } : {}), ...(autoscaling ? { autoscaling } : {}), ...(podDisruptionBudget ? { podDisruptionBudget } : {}) };
+}
+
+/**
+ * A DaemonSet is refused: `deployment.daemonset: true` makes the chart render `kind: DaemonSet`
+ * with no `replicas` and an `updateStrategy` of its own (charts/kong/templates/deployment.yaml
+ * from kong-2.1.0; at kong-3.4.1 lines 3-7, 22, 33-34), which rolls node by node with a budget
+ * the plan does not model, and the gates wait for a Deployment that does not exist.
+ */
+function refuseDaemonSet(v: Values, field: string, prefix: string, deployment: string): void {
+  if (valueAt(v, 'deployment.daemonset') !== true) return;
+  throw inputError(
+    `${field}.values`,
+    `${prefix}deployment.daemonset is true: the chart runs ${deployment} as a DaemonSet (one pod per node, no replica count, its own node-by-node rollout), and kong-flavor plans, verifies and gates Deployments only. Migrate it by hand, or run the gateways as a Deployment (${prefix}deployment.daemonset: false) first`,
+  );
+}
+
+/**
+ * The ServiceAccount a kong-chart pod runs as (\`kong.serviceAccountName\` in
+ * charts/kong/templates/_helpers.tpl, used by deployment.yaml). From kong-2.4.0 (the same at
+ * kong-3.2.0 and kong-3.4.1): the template names one when deployment.serviceAccount.create or
+ * .name is set: .name, else kong.fullname when create, else "default". Before kong-2.4.0
+ * (kong-2.0.0): the same rule on ingressController.serviceAccount, named only when
+ * ingressController.enabled or podSecurityPolicy.enabled. `null`: the template names none.
+ */
+function serviceAccountOf(v: Values, kongChartVersion: string, fullname: string): string | null {
+  const modern = versionAtLeast(kongChartVersion, '2.4.0');
+  const sa = modern ? 'deployment.serviceAccount' : 'ingressController.serviceAccount';
+  const create = valueAt(v, `${sa}.create`) === true;
+  const name = str(valueAt(v, `${sa}.name`));
+  const named = modern ? create || !!name : valueAt(v, 'ingressController.enabled') !== false || valueAt(v, 'podSecurityPolicy.enabled') === true;
+  if (!named) return null;
+  return name ?? (create ? fullname : 'default');
+}
+
+/** The pod-template fields a kong-chart Deployment gets from its values, for the modelled objects. */
+function podTemplateOf(v: Values, r: ReadRelease, fullname: string): PodTemplateFacts {
+  const annotations = valueAt(v, 'podAnnotations');
+  const restartFor = isMap(annotations) ? str(annotations[RESTART_ANNOTATION]) : undefined;
+  return {
+    serviceAccountName: serviceAccountOf(v, r.defaults.kong.version, fullname),
+    // The plan's own annotation from an earlier run: the restart must pick another value.
+    ...(restartFor ? { annotations: { [RESTART_ANNOTATION]: restartFor } } : {}),
   };
 }
 
@@ -268,8 +350,15 @@ function requirePinned(r: ReadRelease, images: readonly { what: string; facts: I
   );
 }
 
-const releaseOf = (r: ReadRelease, namespace: string, runs: HelmRelease['runs'], extraObjectsKey: string): HelmRelease => {
+/**
+ * One release. `replacedKeys`: the values the phases' files may replace whole (Helm replaces
+ * lists and strings from a later -f), recorded as the spec's files give them. A kong/kong chart
+ * before 2.12.0 has no charts/kong/templates/extraManifests.yaml (it first appears at tag
+ * kong-2.12.0), so `extraObjects` renders nothing there.
+ */
+const releaseOf = (r: ReadRelease, namespace: string, runs: HelmRelease['runs'], extraObjectsKey: string, replacedKeys: readonly string[]): HelmRelease => {
   const own = valueAt(r.user, extraObjectsKey);
+  const replaced = Object.fromEntries([extraObjectsKey, ...replacedKeys].map((k) => [k, valueAt(r.user, k) ?? null]));
   return {
     chart: r.input.chart,
     release: r.input.release,
@@ -278,6 +367,8 @@ const releaseOf = (r: ReadRelease, namespace: string, runs: HelmRelease['runs'],
     ...(r.files.length ? { values: r.files } : {}),
     ...(r.input.version !== undefined ? { version: normalizeChartVersion(r.input.chart, r.input.version) } : {}),
     ...(Array.isArray(own) && own.length > 0 ? { extraObjects: own } : {}),
+    replaced,
+    ...(r.exact && r.input.chart === 'kong' && !versionAtLeast(r.defaults.kong.version, '2.12.0') ? { noExtraObjects: true } : {}),
   };
 };
 
@@ -344,13 +435,14 @@ function kongRelease(input: MigrationSpecInput, r: ReadRelease, releaseNs: strin
       `release ${release} runs the gateways without a controller (ingressController.enabled: false). With gateway discovery (Kong/charts example-values/minimal-kong-gd-gateway.yaml + minimal-kong-gd-controller.yaml) the controller is another release: give both as a list, spec.source.helm: [{ chart: kong, release: ${release}, values: ... }, { chart: kong, release: <controller release>, values: ... }]. Gateways no Kong Ingress Controller configures are outside what kong-flavor plans`,
     );
   }
+  refuseDaemonSet(v, r.field, '', fullname);
   const gw = imageOf(v, r.user, 'image', r, fullname);
   const kic = imageOf(v, r.user, 'ingressController.image', r, fullname);
   requirePinned(r, [
     { what: 'Kong image (image.tag)', facts: gw, explicit: !!(input.spec.gateway?.image || input.spec.gateway?.version) },
     { what: 'controller image (ingressController.image.tag)', facts: kic, explicit: !!(input.spec.gateway?.sidecar?.image || input.spec.gateway?.sidecar?.version) },
   ], namespace);
-  if (valueAt(v, 'autoscaling.enabled') === true) warnings.push('autoscaling.enabled: the HPA owns the replica count; the plan uses replicaCount');
+  const gatewaySettings = settingsOf(v, '', fullname, warnings);
   // Sidecar: the gates never read the admin API (it listens on localhost), so its auth does not matter.
   const proxyOverride = str(valueAt(v, 'proxy.nameOverride'));
   return {
@@ -367,7 +459,8 @@ function kongRelease(input: MigrationSpecInput, r: ReadRelease, releaseNs: strin
       sidecar: { container: 'ingress-controller', ...imageFields(kic), featureGates: str(valueAt(v, 'ingressController.env.feature_gates')) },
     },
     baseOrigin: 'helm',
-    helm: releaseOf(r, releaseNs ?? '', 'both', 'extraObjects'),
+    podTemplates: { gateway: podTemplateOf(v, r, fullname) },
+    helm: { ...releaseOf(r, releaseNs ?? '', 'both', 'extraObjects', ['ingressController.env.feature_gates']), gatewaySettings },
     warnings,
   };
 }
@@ -403,6 +496,8 @@ function ingressRelease(input: MigrationSpecInput, r: ReadRelease, releaseNs: st
   const gwName = chartFullname(release, 'gateway', gv);
   const ctrlName = chartFullname(release, 'controller', cv);
   hybridCheck(input, gv, 'gateway.', gwName, str(valueAt(gv, 'env.router_flavor')) as Flavor | undefined);
+  refuseDaemonSet(gv, r.field, 'gateway.', gwName);
+  refuseDaemonSet(cv, r.field, 'controller.', ctrlName);
   const namespace = str(gv.namespace) ?? releaseNs;
   const gw = imageOf(gv, isMap(r.user.gateway) ? r.user.gateway : {}, 'image', r, gwName);
   const kic = imageOf(cv, isMap(r.user.controller) ? r.user.controller : {}, 'ingressController.image', r, ctrlName);
@@ -412,7 +507,8 @@ function ingressRelease(input: MigrationSpecInput, r: ReadRelease, releaseNs: st
     { what: 'controller image (controller.ingressController.image.tag)', facts: kic, explicit: !!(input.spec.controller?.image || input.spec.controller?.version) },
   ], namespace);
   const adminSvc = str(valueAt(cv, 'ingressController.gatewayDiscovery.adminApiService.name')) || `${release}-gateway-admin`;
-  if (valueAt(gv, 'autoscaling.enabled') === true) warnings.push('gateway.autoscaling.enabled: the HPA owns the replica count; the plan uses gateway.replicaCount');
+  const gatewaySettings = settingsOf(gv, 'gateway.', gwName, warnings);
+  const controllerSettings = settingsOf(cv, 'controller.', ctrlName, warnings);
   const auth = adminAuthWarning(gv, 'gateway.', gwName);
   if (auth) warnings.push(auth);
   return {
@@ -429,7 +525,8 @@ function ingressRelease(input: MigrationSpecInput, r: ReadRelease, releaseNs: st
     },
     controller: controllerFacts(release, 'controller', cv, relabel(kic, 'controller')),
     baseOrigin: 'helm',
-    helm: releaseOf(r, releaseNs ?? '', 'both', 'controller.extraObjects'),
+    podTemplates: { gateway: podTemplateOf(gv, r, gwName), controller: podTemplateOf(cv, r, ctrlName) },
+    helm: { ...releaseOf(r, releaseNs ?? '', 'both', 'controller.extraObjects', ['controller.ingressController.env.feature_gates']), gatewaySettings, controllerSettings },
     warnings,
   };
 }
@@ -458,6 +555,8 @@ function splitReleases(input: MigrationSpecInput, releases: readonly ReadRelease
   const gwName = chartFullname(g.input.release, 'kong', gv);
   const ctrlName = chartFullname(c.input.release, 'kong', cv);
   hybridCheck(input, gv, `${g.field}: `, gwName, str(valueAt(gv, 'env.router_flavor')) as Flavor | undefined);
+  refuseDaemonSet(gv, g.field, '', gwName);
+  refuseDaemonSet(cv, c.field, '', ctrlName);
   const namespace = str(gv.namespace) ?? releaseNs;
   if (valueAt(cv, 'ingressController.gatewayDiscovery.enabled') !== true) {
     throw inputError(`${c.field}.values`, `release ${c.input.release} runs the controller without gateway discovery (ingressController.gatewayDiscovery.enabled is not true), so it does not configure the gateways of release ${g.input.release}`);
@@ -470,11 +569,12 @@ function splitReleases(input: MigrationSpecInput, releases: readonly ReadRelease
   const kic = imageOf(cv, c.user, 'ingressController.image', c, ctrlName);
   requirePinned(g, [{ what: 'Kong image (image.tag)', facts: gw, explicit: !!(input.spec.gateway?.image || input.spec.gateway?.version) }], namespace);
   requirePinned(c, [{ what: 'controller image (ingressController.image.tag)', facts: kic, explicit: !!(input.spec.controller?.image || input.spec.controller?.version) }], namespace);
-  if (valueAt(gv, 'autoscaling.enabled') === true) warnings.push(`${g.input.release}: autoscaling.enabled: the HPA owns the replica count; the plan uses replicaCount`);
+  const gatewaySettings = settingsOf(gv, '', gwName, warnings);
+  const controllerSettings = settingsOf(cv, '', ctrlName, warnings);
   const auth = adminAuthWarning(gv, '', gwName);
   if (auth) warnings.push(auth);
   const proxyOverride = str(valueAt(gv, 'proxy.nameOverride'));
-  const gatewayRelease = releaseOf(g, releaseNs ?? '', 'gateway', 'extraObjects');
+  const gatewayRelease = releaseOf(g, releaseNs ?? '', 'gateway', 'extraObjects', []);
   return {
     from: flavorOf(gv, `${g.field}.values`, ''),
     ...(namespace ? { namespace } : {}),
@@ -489,9 +589,12 @@ function splitReleases(input: MigrationSpecInput, releases: readonly ReadRelease
     },
     controller: controllerFacts(c.input.release, 'kong', cv, kic),
     baseOrigin: 'helm',
+    podTemplates: { gateway: podTemplateOf(gv, g, gwName), controller: podTemplateOf(cv, c, ctrlName) },
     helm: {
       ...gatewayRelease,
-      controllerRelease: releaseOf(c, releaseNs ?? '', 'controller', 'extraObjects'),
+      controllerRelease: releaseOf(c, releaseNs ?? '', 'controller', 'extraObjects', ['ingressController.env.feature_gates']),
+      gatewaySettings,
+      controllerSettings,
     },
     warnings,
   };
