@@ -213,7 +213,8 @@ describe('gateway discovery as two kong/kong releases (example-values/minimal-ko
     expect(v2.extraObjects.map((o: Any) => o.kind)).toEqual(['ServiceAccount', 'Role', 'RoleBinding', 'Job']);
     expect(files.get('helm/gw/values-02-restart-controller.yaml')).toBeUndefined();
     const runbook = files.get('RUNBOOK.md')!;
-    expect(runbook).toMatch(/helm get values gw -n kong -o yaml > gw-values-before\.yaml\nhelm get values ctrl -n kong -o yaml > ctrl-values-before\.yaml/);
+    expect(runbook).toMatch(/\[ -s gw-values-before\.yaml \] \|\| helm get values gw -n kong -o yaml > gw-values-before\.yaml\n/);
+    expect(runbook).toMatch(/\[ -s ctrl-values-before\.yaml \] \|\| helm get values ctrl -n kong -o yaml > ctrl-values-before\.yaml\n/);
     expect(runbook).toMatch(/helm upgrade gw kong\/kong --version 3\.4\.1 -n kong -f gw-values-before\.yaml -f helm\/gw\/values-01-gateways-to-expressions\.yaml/);
     expect(runbook).toMatch(/helm upgrade ctrl kong\/kong --version 3\.4\.1 -n kong -f ctrl-values-before\.yaml -f helm\/ctrl\/values-02-restart-controller\.yaml/);
   });
@@ -242,7 +243,7 @@ describe('helm commands are pinned and start from the release', () => {
     for (const u of upgrades) expect(u).toMatch(/^helm upgrade kong kong\/ingress --version 0\.24\.0 -n kong -f kong-values-before\.yaml -f helm\/values-\d\d-[a-z-]+\.yaml --wait/);
     expect(runbook).toMatch(/helm get values kong -n kong -o yaml > kong-values-before\.yaml/);
     for (const p of plan.phases) {
-      expect(runbook).toContain(`REV_KONG_${p.id.slice(0, 2)}=$(helm history kong -n kong --max 1`);
+      expect(runbook).toContain(`REV_KONG_${p.id.slice(0, 2)}=$(helm history kong -n kong -o json | jq -r '[.[] | select(.status == "deployed")] | last | .revision')`);
       expect(runbook).toContain(`helm rollback kong "$REV_KONG_${p.id.slice(0, 2)}" -n kong --wait`);
       expect(files.get(`helm/values-${p.id}.yaml`)).toMatch(/# helm upgrade kong kong\/ingress --version 0\.24\.0 -n kong -f kong-values-before\.yaml/);
     }

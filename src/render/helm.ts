@@ -24,6 +24,8 @@ import { ControllerState, GatewayState, Phase, Plan } from '../plan/types';
 import { ChartDeploymentSettings, HelmRelease, ResolvedSpec } from '../spec/types';
 import { OutputFiles } from './files';
 import { chartObjects } from './manifests';
+import { toYamlStream } from './yaml';
+import { valueAt } from '../spec/source/helm';
 
 type Values = { [key: string]: unknown };
 
@@ -160,6 +162,58 @@ export function upgradedReleases(spec: ResolvedSpec, plan: Plan, index: number):
   return targets.filter((t) => JSON.stringify(now.get(t.release.release)) !== JSON.stringify(before?.get(t.release.release) ?? {}));
 }
 
+/**
+ * The release whose upgrade carries phase `index`'s gate: the last one the phase upgrades, when
+ * values express the whole phase and it has a gate.
+ */
+export function gateCarrier(spec: ResolvedSpec, plan: Plan, index: number): ReleaseTarget | undefined {
+  const phase = plan.phases[index];
+  if (phase.gate.checks.length === 0 || phaseValues(spec, plan, index).outside.length > 0) return undefined;
+  const upgraded = upgradedReleases(spec, plan, index);
+  return upgraded[upgraded.length - 1];
+}
+
+/** Where a phase's gate goes when the release's chart renders no `extraObjects` (applied with kubectl). */
+export const kubectlGateFile = (phase: Phase) => `helm/gates/${phase.id}.yaml`;
+
+/**
+ * The keys of a release's values that some phase file replaces whole with what the spec's values
+ * files hold (Helm takes a list or a string from the later -f as it is): `extraObjects` when
+ * a gate rides in it, `feature_gates` when a phase sets it.
+ */
+export function replacedKeys(spec: ResolvedSpec, plan: Plan, t: ReleaseTarget): string[] {
+  const keys = new Set<string>();
+  plan.phases.forEach((_, i) => {
+    const v = phaseValues(spec, plan, i).values.get(t.release.release) ?? {};
+    for (const k of Object.keys(t.release.replaced ?? {})) if (valueAt(v, k) !== undefined) keys.add(k);
+    if (!t.release.noExtraObjects && gateCarrier(spec, plan, i)?.release.release === t.release.release) keys.add(t.extraObjects.join('.'));
+  });
+  return [...keys].sort();
+}
+
+/** The file holding the spec's values of a release's replaced keys, for the runbook's check (lists as `[]`, strings as `""` when unset). */
+export const replacedValuesFile = (r: HelmRelease) => `helm/${r.release}-replaced-values.json`;
+
+const isListKey = (key: string) => key.endsWith('extraObjects');
+
+/** The expected values of `keys`, as the spec's files give them. */
+function replacedValues(t: ReleaseTarget, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.map((k) => [k, t.release.replaced?.[k] ?? (isListKey(k) ? [] : '')]));
+}
+
+/** Commands that stop unless the release's values agree with the spec's files on the keys the phases replace (needs jq). */
+function replacedCheck(spec: ResolvedSpec, plan: Plan, t: ReleaseTarget): string[] {
+  const keys = replacedKeys(spec, plan, t);
+  if (keys.length === 0) return [];
+  const r = t.release;
+  const live = `${r.release}-replaced-live.json`;
+  const filter = `{${keys.map((k) => `"${k}": (.${k} // ${isListKey(k) ? '[]' : '""'})`).join(', ')}}`;
+  return [
+    `helm get values ${r.release} -n ${r.namespace} -o json | jq -S '${filter}' > ${live}`,
+    `if jq -S . ${replacedValuesFile(r)} | diff - ${live}; then echo "${r.release}: ${keys.join(', ')} as in the spec's values"; else echo "STOP: release ${r.release} runs other ${keys.join(' / ')} than the spec's values files; the phases would replace them. Regenerate the spec's values from helm get values ${r.release} -n ${r.namespace} -o yaml and plan again"; fi`,
+  ];
+}
+
 /** A shell variable name for a release (`kong-gw` -> `KONG_GW`). */
 const shellName = (release: string) => release.toUpperCase().replace(/[^A-Z0-9]/g, '_');
 
@@ -184,7 +238,10 @@ export function helmUpgrade(t: ReleaseTarget, phase: Phase): string {
 
 /** The Helm commands of a phase, for the runbook. */
 export interface HelmPhaseCommands {
-  /** Run once before phase 01: save each release's values as installed. */
+  /**
+   * Run once before phase 01: save each release's values as installed (never overwritten, so a
+   * re-run after a failure keeps the user's), and check the keys the phases replace.
+   */
   readonly before: readonly string[];
   /** Note the revisions to roll back to, then upgrade. */
   readonly apply: readonly string[];
@@ -192,23 +249,37 @@ export interface HelmPhaseCommands {
   readonly rollback: readonly string[];
   /** The releases this phase upgrades (none: the phase is delivered from phases/ only). */
   readonly releases: readonly string[];
+  /** Changes of the phase that chart values cannot express (applied from phases/ instead). */
+  readonly outside: readonly string[];
+  /** The gate to apply with kubectl after the upgrade, when the release's chart renders no `extraObjects`. */
+  readonly kubectlGate?: string;
 }
 
 export function helmPhaseCommands(spec: ResolvedSpec, plan: Plan, index: number): HelmPhaseCommands {
   const phase = plan.phases[index];
   const targets = upgradedReleases(spec, plan, index);
   const rev = (r: HelmRelease) => `REV_${shellName(r.release)}_${phase.id.slice(0, 2)}`;
+  const carrier = gateCarrier(spec, plan, index);
   return {
-    before: releaseTargets(spec).map((t) => `helm get values ${t.release.release} -n ${t.release.namespace} -o yaml > ${valuesBeforeFile(t.release)}`),
+    before: releaseTargets(spec).flatMap((t) => [
+      `[ -s ${valuesBeforeFile(t.release)} ] || helm get values ${t.release.release} -n ${t.release.namespace} -o yaml > ${valuesBeforeFile(t.release)}`,
+      ...replacedCheck(spec, plan, t),
+    ]),
     apply: [
       ...targets.filter((t) => t.release.version === undefined).map((t) => readChartVersion(t.release)),
-      ...targets.map((t) => `${rev(t.release)}=$(helm history ${t.release.release} -n ${t.release.namespace} --max 1 | awk 'NR==2 {print $1}'); echo "phase ${phase.id.slice(0, 2)} rolls ${t.release.release} back to revision $${rev(t.release)}"`),
+      // The last deployed revision: a failed upgrade (its gate failed) leaves the one before it deployed, so a re-run notes the same.
+      ...targets.map(
+        (t) =>
+          `${rev(t.release)}=$(helm history ${t.release.release} -n ${t.release.namespace} -o json | jq -r '[.[] | select(.status == "deployed")] | last | .revision'); echo "phase ${phase.id.slice(0, 2)} rolls ${t.release.release} back to revision $${rev(t.release)}"`,
+      ),
       ...targets.map((t) => helmUpgrade(t, phase)),
     ],
     rollback: [...targets]
       .reverse()
       .map((t) => `helm rollback ${t.release.release} "$${rev(t.release)}" -n ${t.release.namespace} --wait --timeout ${helmTimeout(phase)}`),
     releases: targets.map((t) => t.release.release),
+    outside: phaseValues(spec, plan, index).outside,
+    ...(carrier?.release.noExtraObjects ? { kubectlGate: kubectlGateFile(phase) } : {}),
   };
 }
 
@@ -221,10 +292,16 @@ export function addHelmFiles(out: OutputFiles, spec: ResolvedSpec, plan: Plan, a
       const own = values.get(t.release.release)!;
       const header = [
         `Phase ${phase.id}: ${phase.title}.`,
-        `Start from the release's values as installed (once, before phase 01): helm get values ${t.release.release} -n ${t.release.namespace} -o yaml > ${valuesBeforeFile(t.release)}`,
+        `Start from the release's values as installed (once, before phase 01, never again): helm get values ${t.release.release} -n ${t.release.namespace} -o yaml > ${valuesBeforeFile(t.release)}`,
         ...(t.release.version === undefined ? [readChartVersion(t.release)] : []),
         helmUpgrade(t, phase),
       ];
+      const replaced = replacedKeys(spec, plan, t).filter((k) => valueAt(own, k) !== undefined || k === t.extraObjects.join('.'));
+      if (replaced.length > 0) {
+        header.push(
+          `Helm replaces a list or a string from a later -f whole: ${replaced.join(', ')} here ${replaced.length === 1 ? 'is' : 'are'} what the spec's values (${t.release.values?.join(', ') ?? 'none given'}) hold${replaced.some(isListKey) ? ", the list followed by this phase's gate" : ''}; RUNBOOK.md checks before phase 01 that the release runs the same.`,
+        );
+      }
       const last = n === upgraded.length - 1;
       if (outside.length > 0) {
         header.push(
@@ -233,6 +310,9 @@ export function addHelmFiles(out: OutputFiles, spec: ResolvedSpec, plan: Plan, a
         );
       } else if (last && phase.gate.checks.length > 0) {
         // The gate rides along as a post-upgrade hook: `helm upgrade --wait` fails if it fails.
+        // kong/kong before 2.12.0 has no templates/extraManifests.yaml (first at tag kong-2.12.0):
+        // extraObjects would render nothing there, so the gate goes by kubectl after the upgrade.
+        const byKubectl = !!t.release.noExtraObjects;
         const chart = new Chart(app, `helm-hooks-${phase.id}`, { disableResourceNameHashes: true });
         new FlavorGate(chart, 'Gate', {
           spec,
@@ -240,15 +320,27 @@ export function addHelmFiles(out: OutputFiles, spec: ResolvedSpec, plan: Plan, a
           phaseId: phase.id,
           checks: phase.gate.checks,
           timeoutSeconds: phase.gate.timeoutSeconds,
-          helmHook: 'post-upgrade',
+          ...(byKubectl ? {} : { helmHook: 'post-upgrade' as const }),
         });
-        // Helm replaces lists: the release's own extra objects go first, or the upgrade would delete them.
-        // Our objects are escaped for `tpl`; the release's own are the user's templates and stay as written.
-        set(own, t.extraObjects, [...(t.release.extraObjects ?? []), ...chartObjects(chart).map(literalForTpl)]);
+        if (byKubectl) {
+          const gate = chart;
+          header.push(
+            `kong/kong ${t.release.version} renders no extraObjects (the chart has them from 2.12.0), so the gate is not in these values: after the upgrade apply ${kubectlGateFile(phase)} with kubectl and wait for it (RUNBOOK.md).`,
+          );
+          out.add(kubectlGateFile(phase), `# The gate of phase ${phase.id}: apply with kubectl after the helm upgrade of ${t.release.release}, then wait for Job ${objectName(plan.name, 'gate', phase.id.slice(0, 2))}.\n${toYamlStream(chartObjects(gate))}`);
+        } else {
+          // Helm replaces lists: the release's own extra objects go first, or the upgrade would delete them.
+          // Our objects are escaped for `tpl`; the release's own are the user's templates and stay as written.
+          set(own, t.extraObjects, [...(t.release.extraObjects ?? []), ...chartObjects(chart).map(literalForTpl)]);
+        }
       }
       const doc = new YAML.Document(own, { version: '1.1' });
       doc.commentBefore = header.map((l) => ` ${l}`).join('\n');
       out.add(t.file(phase.id), doc.toString({ lineWidth: 0, minContentWidth: 0 }));
     });
   });
+  for (const t of releaseTargets(spec)) {
+    const keys = replacedKeys(spec, plan, t);
+    if (keys.length > 0) out.add(replacedValuesFile(t.release), `${JSON.stringify(replacedValues(t, keys), null, 2)}\n`);
+  }
 }

@@ -41,23 +41,49 @@ function diagram(plan: Plan): string[] {
   return lines;
 }
 
+/** Whether a phase of a Helm source is delivered by Helm alone (the modelled phases/ files are then a reference, not a delivery path). */
+function helmOnly(spec: ResolvedSpec, plan: Plan, index: number): boolean {
+  if (!spec.helm) return false;
+  const c = helmPhaseCommands(spec, plan, index);
+  return c.releases.length > 0 && c.outside.length === 0;
+}
+
+/** Helm sources, before phase 01: keep each release's values as installed, and check the keys the phases replace whole. */
+function helmBeforeSection(spec: ResolvedSpec, plan: Plan): string[] {
+  if (!spec.helm) return [];
+  const c = helmPhaseCommands(spec, plan, 0);
+  return [
+    '**Helm: the values each release runs with.** Every phase upgrades from them (`--set` included). Save them once, here, and never again: after a failed phase the release runs that phase\'s values, and saving them then would make them your own. The file is kept when it exists; delete it only to start a new migration. Where a phase file replaces a list or a string whole (`extraObjects`, `feature_gates`), the release must run what the spec\'s values files hold, or the phases would drop what only the release has (needs `jq`; stop on STOP):',
+    '',
+    '```sh',
+    ...c.before,
+    '```',
+    '',
+  ];
+}
+
 function helmCommands(spec: ResolvedSpec, plan: Plan, index: number): string[] {
   if (!spec.helm) return [];
   const phase = plan.phases[index];
   const c = helmPhaseCommands(spec, plan, index);
   if (c.releases.length === 0) {
-    return ['', `**Helm**: this phase changes nothing the charts' values express; apply \`phases/${phase.id}/\` with kubectl as above.`];
+    return ['', `**Helm**: this phase changes nothing the charts' values express; apply \`phases/${phase.id}/\` with kubectl as below.`];
   }
+  const ns = spec.namespace;
+  const gateJob = objectName(plan.name, 'gate', phase.id.slice(0, 2));
   return [
     '',
-    `**Helm** (each phase's file holds the whole change so far, on top of the release's values as installed; the chart version is pinned; the header says what values cannot express, to apply from \`phases/${phase.id}/\` instead):`,
+    `**Helm** (each phase's file holds the whole change so far, on top of the release's values as installed, saved in Before you start; the chart version is pinned${c.outside.length ? `; values cannot express ${c.outside.join(', ')}: apply \`phases/${phase.id}/\` for those as below` : ''}):`,
     '',
     '```sh',
-    ...(index === 0 ? ['# once, before phase 01: the values each release runs with, --set included', ...c.before] : []),
+    ...(c.kubectlGate ? [`kubectl -n ${ns} delete job ${gateJob} --ignore-not-found`] : []),
     ...c.apply,
+    ...(c.kubectlGate ? [`kubectl apply -f ${c.kubectlGate}`, `gate_wait ${ns} ${gateJob} ${phaseSeconds(phase)}`] : []),
     '```',
     '',
-    'The gate runs as a `post-upgrade` hook (`extraObjects`): the upgrade fails if the gate fails. To roll back with Helm (to the revision noted above; Helm runs no gate on rollback, so watch the rollout):',
+    c.kubectlGate
+      ? `The chart version renders no \`extraObjects\`, so the gate is applied with kubectl after the upgrade (\`${c.kubectlGate}\`): go on only when \`gate_wait\` says it completed. If the upgrade or the gate fails, roll back first, and do not save the values again. To roll back with Helm (to the revision noted above; Helm runs no gate on rollback, so watch the rollout):`
+      : 'The gate runs as a `post-upgrade` hook (`extraObjects`): the upgrade fails if the gate fails. Then roll back before anything else (do not save the values again): re-running the block notes the same revision, the last one deployed. To roll back with Helm (to the revision noted above; Helm runs no gate on rollback, so watch the rollout):',
     '',
     '```sh',
     ...c.rollback,
@@ -188,6 +214,9 @@ function phaseSection(spec: ResolvedSpec, plan: Plan, phase: Phase, index: numbe
         : ' **The verifier found that this rollback is not zero-downtime in every interleaving** (see `plan.json`, `phases[].rollbackVerdict`).';
   const hasGate = phase.gate.checks.length > 0;
   const wait = (job: string) => (hasGate ? [`gate_wait ${ns} ${job} ${phaseSeconds(phase)}`] : []);
+  // A Helm source: Helm first; phases/, kustomize/ and argocd/ model the chart's Deployments (not
+  // every field it renders), so they are a delivery path only for what values cannot express.
+  const byHelm = helmOnly(spec, plan, index);
   const out = [
     `### ${phase.id}: ${phase.title}`,
     '',
@@ -201,24 +230,32 @@ function phaseSection(spec: ResolvedSpec, plan: Plan, phase: Phase, index: numbe
     `Takes about ${minutes(phase.estimatedSeconds)}; the gate gives up after ${minutes(phase.gate.timeoutSeconds)}.`,
     '',
     `Before you apply it, when an Argo CD Application owns these objects: \`${OWNER_PAUSED_CHECK}\` must print nothing (an ApplicationSet or a parent Application may have turned its automated sync back on; see Before you start).`,
-    '',
-    '**kubectl** or **Kustomize** (the overlay is cumulative: the whole state after the phase, and its hooks):',
-    '',
-    '```sh',
-    // A Job keeps its name: a finished one would pass (or fail) again at once, and its template cannot change.
-    deleteJobs,
-    ...patchCommands(ns, `phases/${phase.id}`, patchesOnly(spec) ? stepPatches(spec, phase.rollbackTo, phase.state).patches : []),
-    `kubectl apply -f phases/${phase.id}/`,
-    `# or, with Kustomize: kubectl apply -k kustomize/overlays/${phase.id}`,
-    ...wait(gate),
-    '```',
-    ...helmCommands(spec, plan, index),
-    '',
-    `**Argo CD, app-per-phase** (the sync fails, and so does the command, when the rollout or the gate fails; the timeout is the rollout, which Argo CD waits for before it starts the gate, then the gate):`,
-    '',
-    '```sh',
-    ...argoPromotion(spec, phase.id, argoSeconds(phase)),
-    '```',
+    ...(spec.helm ? helmCommands(spec, plan, index) : []),
+    ...(byHelm
+      ? []
+      : [
+          '',
+          '**kubectl** or **Kustomize** (the overlay is cumulative: the whole state after the phase, and its hooks):',
+          '',
+          '```sh',
+          // A Job keeps its name: a finished one would pass (or fail) again at once, and its template cannot change.
+          deleteJobs,
+          ...patchCommands(ns, `phases/${phase.id}`, patchesOnly(spec) ? stepPatches(spec, phase.rollbackTo, phase.state).patches : []),
+          `kubectl apply -f phases/${phase.id}/`,
+          `# or, with Kustomize: kubectl apply -k kustomize/overlays/${phase.id}`,
+          ...wait(gate),
+          '```',
+        ]),
+    ...(spec.helm
+      ? []
+      : [
+          '',
+          `**Argo CD, app-per-phase** (the sync fails, and so does the command, when the rollout or the gate fails; the timeout is the rollout, which Argo CD waits for before it starts the gate, then the gate):`,
+          '',
+          '```sh',
+          ...argoPromotion(spec, phase.id, argoSeconds(phase)),
+          '```',
+        ]),
     '',
     '**Watch** (the gate checks the same):',
     '',
@@ -245,22 +282,30 @@ function phaseSection(spec: ResolvedSpec, plan: Plan, phase: Phase, index: numbe
   out.push(...rollbackSafety(spec, plan, index));
   out.push(
     '',
-    `**Roll back**: ${phase.rollback}${rollbackVerdict}`,
-    '',
-    '```sh',
-    deleteJobs,
-    ...patchCommands(ns, `phases/${phase.id}/rollback`, patchesOnly(spec) ? stepPatches(spec, phase.state, phase.rollbackTo).patches : []),
-    `kubectl apply -f phases/${phase.id}/rollback/`,
-    `# or, with Kustomize: kubectl apply -k kustomize/overlays/${phase.id}-rollback`,
-    ...(gateChecks(spec, phase.state, phase.rollbackTo).length > 0 ? [`gate_wait ${ns} ${rollbackGate} ${phaseSeconds(phase)}`] : []),
-    '```',
-    '',
-    `Argo CD, app-per-phase: first stop the phase's sync if it failed or timed out (a timeout stops only the command; the operation goes on, and Argo CD refuses a new sync while it runs), then the same with \`${phase.id}-rollback\`:`,
-    '',
-    '```sh',
-    ...argoStop(migrationAppName(spec)),
-    ...argoPromotion(spec, `${phase.id}-rollback`, argoSeconds(phase)),
-    '```',
+    `**Roll back**: ${phase.rollback}${rollbackVerdict}${byHelm ? ' With Helm: the `helm rollback` above.' : ''}`,
+    ...(byHelm
+      ? []
+      : [
+          '',
+          '```sh',
+          deleteJobs,
+          ...patchCommands(ns, `phases/${phase.id}/rollback`, patchesOnly(spec) ? stepPatches(spec, phase.state, phase.rollbackTo).patches : []),
+          `kubectl apply -f phases/${phase.id}/rollback/`,
+          `# or, with Kustomize: kubectl apply -k kustomize/overlays/${phase.id}-rollback`,
+          ...(gateChecks(spec, phase.state, phase.rollbackTo).length > 0 ? [`gate_wait ${ns} ${rollbackGate} ${phaseSeconds(phase)}`] : []),
+          '```',
+        ]),
+    ...(spec.helm
+      ? []
+      : [
+          '',
+          `Argo CD, app-per-phase: first stop the phase's sync if it failed or timed out (a timeout stops only the command; the operation goes on, and Argo CD refuses a new sync while it runs), then the same with \`${phase.id}-rollback\`:`,
+          '',
+          '```sh',
+          ...argoStop(migrationAppName(spec)),
+          ...argoPromotion(spec, `${phase.id}-rollback`, argoSeconds(phase)),
+          '```',
+        ]),
     ...(index === 0
       ? []
       : [
@@ -318,6 +363,7 @@ export function runbook(spec: ResolvedSpec, plan: Plan): string {
   const app = migrationAppName(spec);
   lines.push(
     ...lifecycleSection('Before you start', plan.before),
+    ...helmBeforeSection(spec, plan),
     'In the shell you run the phases from, define `gate_wait` (each phase below uses it):',
     '',
     '```sh',
@@ -328,10 +374,15 @@ export function runbook(spec: ResolvedSpec, plan: Plan): string {
     '',
     ...diagram(plan),
     '',
-    patchesOnly(spec)
+    spec.helm
+      ? `Upgrade one phase at a time with the values in \`helm/\` and go on only when the upgrade (and so its gate) has succeeded. The releases are the source of truth: \`phases/\`, \`kustomize/\` and \`argocd/\` model the chart's Deployments (names, selector labels, ServiceAccount and the planned fields, as the chart computes them) but not every field the chart renders, so they are a reference for review, applied only where a phase says values cannot express a change. kubectl, Kustomize or Argo CD on these objects would leave the releases behind what runs.`
+      : patchesOnly(spec)
       ? 'Apply one phase at a time and go on only when its gate Job has completed. The spec has no `source`, so the tool knows your objects only as modelled on KIC\'s all-in-one manifests and never sends them whole: each phase folder holds strategic-merge patches of the planned fields (`phases/NN-<slug>/patches/`, applied by the `kubectl patch` lines below; every other field of your objects stays) and the hook Jobs; only objects the plan creates are whole. Re-applying a phase is safe; the commands below delete the plan\'s finished hook Jobs first, so the gate runs again. For Kustomize and app-per-phase, first put your own manifests in `kustomize/base/` (its kustomization.yaml says which): the overlays patch them by name and do not build without them.'
       : 'Apply one phase at a time and go on only when its gate Job has completed. Every phase folder holds the full desired state of the objects it touches, so re-applying it is safe; the commands below delete the plan\'s finished hook Jobs first, so the gate runs again. Each Kustomize overlay (`kustomize/overlays/NN-<slug>`) holds the whole state after its phase (your objects, patched) and that phase\'s hooks.',
     '',
+  );
+  // Argo CD delivers the modelled objects, not the releases: not a path for a Helm source.
+  if (!spec.helm) lines.push(
     '## Argo CD: one Application per phase (app-per-phase)',
     '',
     `\`argocd/app-per-phase/NN-<slug>.yaml\` is one Application, \`${app}\`, pointed at the cumulative overlay of phase NN (\`kustomize/overlays/NN-<slug>\`): every object the migration has touched so far is in it, so nothing shows "requires pruning" and no sync deletes a gateway. It has no automated sync: each phase is promoted by \`argocd app sync --revision <commit>\`, which waits for the sync operation (the rollout, then the gate, a \`Sync\` hook) and exits non-zero when it fails. Hook Jobs do not count toward an Application's health, and \`argocd app wait --health\` returns before Argo CD has even seen a new commit, so never promote on health alone; check that the operation succeeded for the commit you meant.`,
@@ -366,6 +417,8 @@ export function runbook(spec: ResolvedSpec, plan: Plan): string {
     '',
     `Sync it once. Every sync runs the hooks again, so a second sync after success would replay the earlier phases (and their gates). Once it has succeeded, delete the Application **without cascading**: \`kubectl -n argocd delete application ${app}\` (it carries no \`resources-finalizer.argocd.argoproj.io\`; check with \`kubectl -n argocd get application ${app} -o jsonpath='{.metadata.finalizers}'\`) or \`argocd app delete ${app} --cascade=false\`. **Never a plain \`argocd app delete ${app}\`**: it cascades by default and deletes every object the Application tracks (the Kong Deployments and Services of the plan). Or point it at your final manifests (see After the last phase).`,
     '',
+  );
+  lines.push(
     '## Phase by phase',
     '',
   );
