@@ -4,6 +4,7 @@
  * HPA or a PodDisruptionBudget, the controller restart), the objects the chart names
  * (ServiceAccount), and what is refused (DaemonSets).
  */
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
@@ -145,5 +146,97 @@ describe('the restart annotation already at the target', () => {
     const annotations = valuesOf(files, `helm/values-${restart.id}.yaml`).controller.podAnnotations;
     expect(annotations['kong-flavor-migrator/restart-for']).toBeDefined();
     expect(annotations['kong-flavor-migrator/restart-for']).not.toBe('expressions');
+  });
+});
+
+/** Runs shell lines with a fake `helm` on PATH that prints `helmOutput` whatever it is asked (jq is real). */
+function withFakeHelm(lines: readonly string[], helmOutput: string, cwd: string): string {
+  const bin = tempDir();
+  fs.writeFileSync(path.join(bin, 'helm-output'), helmOutput);
+  fs.writeFileSync(path.join(bin, 'helm'), `#!/bin/sh\ncat '${path.join(bin, 'helm-output')}'\n`, { mode: 0o755 });
+  return execFileSync('bash', ['-c', lines.join('\n')], { cwd, encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+}
+
+/** The lines of the sh blocks of a markdown text. */
+const shellLines = (md: string) => [...md.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) => m[1].split('\n').map((l) => l.trim()));
+
+/** Writes the output files under a fresh folder (the RUNBOOK's commands run from there). */
+function outputDir(files: { paths(): string[]; get(p: string): string | undefined }): string {
+  const dir = tempDir();
+  for (const p of files.paths()) {
+    fs.mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
+    fs.writeFileSync(path.join(dir, p), files.get(p)!);
+  }
+  return dir;
+}
+
+describe('RUNBOOK for a Helm source', () => {
+  const plugin = { apiVersion: 'configuration.konghq.com/v1', kind: 'KongClusterPlugin', metadata: { name: '{{ .Release.Name }}-limit' }, plugin: 'rate-limiting', config: { minute: 5 } };
+  const values = { controller: { extraObjects: [plugin] } };
+  const { plan, files } = synthesize(load(writeSpec('ingress', values)));
+  const md = files.get('RUNBOOK.md')!;
+  const phases = md.slice(md.indexOf('## Phase by phase'), md.indexOf('## After the last phase'));
+
+  test('Helm is the delivery path: no kubectl apply of the modelled phases, no Argo CD promotion; the helm upgrade of each phase', () => {
+    expect(shellLines(phases).filter((l) => /kubectl apply|argocd app sync|kustomize/.test(l))).toEqual([]);
+    expect(md).not.toContain('## Argo CD: one Application per phase');
+    expect(md).toMatch(/`phases\/`, `kustomize\/` and `argocd\/` model the chart's Deployments .* a reference for review/);
+    for (const p of plan.phases) expect(phases).toContain(`-f helm/values-${p.id}.yaml --wait`);
+  });
+
+  test('the values are saved once, before phase 01, never overwritten; the revision noted is the last deployed one', () => {
+    const save = '[ -s kong-values-before.yaml ] || helm get values kong -n kong -o yaml > kong-values-before.yaml';
+    expect(md.indexOf(save)).toBeGreaterThan(md.indexOf('## Before you start'));
+    expect(md.indexOf(save)).toBeLessThan(md.indexOf('## Phase by phase'));
+    expect(phases).not.toContain('helm get values');
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'kong-values-before.yaml'), 'gateway: {}\n');
+    withFakeHelm([save], 'gateway:\n  replicaCount: 9\n', dir);
+    expect(fs.readFileSync(path.join(dir, 'kong-values-before.yaml'), 'utf8')).toBe('gateway: {}\n');
+    // A failed phase-01 upgrade leaves revision 3 failed and 2 deployed: a re-run notes 2 again.
+    const capture = shellLines(phases).find((l) => l.startsWith('REV_KONG_01='))!;
+    const history = JSON.stringify([{ revision: 1, status: 'superseded' }, { revision: 2, status: 'deployed' }, { revision: 3, status: 'failed' }]);
+    expect(withFakeHelm([capture], history, dir)).toContain('phase 01 rolls kong back to revision 2\n');
+  });
+
+  test("before phase 01 the release's extraObjects must be the spec's: the check passes when they agree and says STOP when the release has more", () => {
+    expect(JSON.parse(files.get('helm/kong-replaced-values.json')!)).toEqual({ 'controller.extraObjects': [plugin] });
+    expect(files.get(`helm/values-${plan.phases[0].id}.yaml`)).toMatch(/# Helm replaces a list or a string from a later -f whole: controller\.extraObjects here is what the spec's values \(values\.yaml\) hold/);
+    const before = md.slice(md.indexOf('## Before you start'), md.indexOf('## Phase by phase'));
+    const check = shellLines(before).filter((l) => l.includes('replaced'));
+    expect(check).toHaveLength(2);
+    const dir = outputDir(files);
+    const same = withFakeHelm(check, JSON.stringify({ controller: { extraObjects: [plugin] }, gateway: { replicaCount: 2 } }), dir);
+    expect(same).toContain("kong: controller.extraObjects as in the spec's values");
+    const more = withFakeHelm(check, JSON.stringify({ controller: { extraObjects: [plugin, { kind: 'Secret', metadata: { name: 'only-in-the-release' } }] } }), dir);
+    expect(more).toMatch(/STOP: release kong runs other controller\.extraObjects than the spec's values files/);
+  });
+
+  test("after the last phase, the comparison drops only the plan's gate hooks: the last phase's values then equal the merged values", () => {
+    const last = valuesOf(files, `helm/values-${plan.phases[plan.phases.length - 1].id}.yaml`);
+    const final = valuesOf(files, 'helm/values-final.yaml');
+    const after = md.slice(md.indexOf('## After the last phase'));
+    const compare = shellLines(after).find((l) => l.startsWith('helm get values kong'))!;
+    const shown = JSON.parse(withFakeHelm([compare], JSON.stringify(last), tempDir()));
+    expect(shown).toEqual({ ...final, controller: { ...final.controller, extraObjects: [plugin] } });
+  });
+});
+
+describe('kong/kong before 2.12.0 has no extraObjects', () => {
+  test('the gate is not dropped: it is written for kubectl and the RUNBOOK applies and waits for it after the upgrade', () => {
+    const values = { image: { tag: '3.4' }, ingressController: { image: { tag: '2.12' } } };
+    const { plan, files } = synthesize(load(writeSpec('kong', values, {}, '2.11.0')));
+    const phase = plan.phases[0];
+    expect(valuesOf(files, `helm/values-${phase.id}.yaml`).extraObjects).toBeUndefined();
+    expect(files.get(`helm/values-${phase.id}.yaml`)).toMatch(/kong\/kong 2\.11\.0 renders no extraObjects/);
+    const gate = YAML.parseAllDocuments(files.get(`helm/gates/${phase.id}.yaml`)!).map((d) => d.toJS());
+    expect(gate.map((o) => o.kind)).toEqual(['ServiceAccount', 'Role', 'RoleBinding', 'Job']);
+    const job = gate[3];
+    expect(job.metadata.annotations?.['helm.sh/hook']).toBeUndefined();
+    const lines = shellLines(files.get('RUNBOOK.md')!);
+    const upgrade = lines.findIndex((l) => l.startsWith(`helm upgrade kong kong/kong --version 2.11.0`));
+    expect(upgrade).toBeGreaterThan(-1);
+    expect(lines[upgrade + 1]).toBe(`kubectl apply -f helm/gates/${phase.id}.yaml`);
+    expect(lines[upgrade + 2]).toMatch(new RegExp(`^gate_wait kong ${job.metadata.name} \\d+$`));
   });
 });

@@ -116,6 +116,26 @@ function beforeSteps(spec: ResolvedSpec, plan: Plan): LifecycleStep[] {
   return [owners, preflight, save];
 }
 
+/**
+ * After the merge, what each release runs must be the merged values. The last phase's values
+ * also hold the plan's gate hooks in `extraObjects` (values-final.yaml rightly leaves them out;
+ * hooks are not release objects, so the next upgrade deletes nothing), and with a Recreate
+ * strategy the phases' RollingUpdate: the comparison drops the hooks and names the rest.
+ */
+function helmFinalComparison(spec: ResolvedSpec, plan: Plan): string[] {
+  const h = spec.helm!;
+  const releases = [h, ...(h.controllerRelease ? [h.controllerRelease] : [])];
+  const strategyKey = h.chart === 'ingress' ? 'gateway.updateStrategy' : 'updateStrategy';
+  return [
+    `# after the merge, each release must run exactly your merged values, apart from the plan's gate hooks (dropped below)${h.gatewaySettings?.recreate ? ` and ${strategyKey}, RollingUpdate until your next upgrade brings Recreate back` : ''}:`,
+    ...releases.map((r) => {
+      const list = r.chart === 'ingress' ? '.controller.extraObjects' : '.extraObjects';
+      const drop = `del(${list}[]? | select(.metadata.labels["kong-flavor-migrator/plan"] == "${plan.name}")) | if ${list} == [] then del(${list}) else . end`;
+      return `helm get values ${q(r.release)} -n ${q(r.namespace)} -o json | jq ${q(drop)}   # compare with your merged values file`;
+    }),
+  ];
+}
+
 function afterSteps(spec: ResolvedSpec, plan: Plan): LifecycleStep[] {
   const ns = q(spec.namespace);
   const last = plan.phases[plan.phases.length - 1].state;
@@ -127,7 +147,7 @@ function afterSteps(spec: ResolvedSpec, plan: Plan): LifecycleStep[] {
     write = {
       title: 'Write the final state into your values',
       text: `Merge \`helm/values-final.yaml\` (per release with two releases: \`helm/<release>/values-final.yaml\`) into the values you deploy the release with (Git, CI): it holds only what the target needs (the flavor${plan.phases.some((p) => p.restartsController) ? ', the controller settings it restarted with, and the restart annotation, so that the next upgrade does not restart the controller' : ''}), and your own rollout strategy is back. The next \`helm upgrade\` with your values then changes nothing; without the merge it would roll the gateways back to ${plan.from} while the controller keeps sending the new route shape.${deletedText}`,
-      commands: ['# after the merge, the release must already run exactly your values:', `helm get values ${q(spec.helm!.release)} -n ${q(spec.helm!.namespace)} -o yaml   # compare with your merged values file`],
+      commands: helmFinalComparison(spec, plan),
     };
   } else if (spec.base.origin === 'manifests') {
     write = {
