@@ -160,6 +160,18 @@ describeWithFixtures('source.manifests: Postgres fixtures', () => {
     expect(plan.strategy).toBe('rolling');
   });
 
+  test('literal passwords are reported wherever they are copied: init containers, the database StatefulSet, the migrations Job', () => {
+    const warnings = load('all-in-one-postgres-multiple-gateways.yaml', { to: 'expressions' }).warnings.filter((w) => w.includes('as literal values'));
+    expect(warnings).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Deployment proxy-kong sets proxy\/KONG_PG_PASSWORD as literal values; they are copied as-is into phases\/, kustomize\/, argocd\/ \(hook Jobs included\) and final\/: move them to a Secret/),
+        expect.stringMatching(/^Deployment ingress-kong sets wait-for-migrations\/KONG_PG_PASSWORD as literal values/),
+        expect.stringMatching(/^StatefulSet postgres sets postgres\/POSTGRES_PASSWORD as literal values; they are copied as-is into final\//),
+        expect.stringMatching(/^Job kong-migrations sets .*KONG_PG_PASSWORD as literal values/),
+      ]),
+    );
+  });
+
   test('separate (all-in-one-postgres-multiple-gateways): -> expressions freezes the controller', () => {
     const spec = load('all-in-one-postgres-multiple-gateways.yaml', { to: 'expressions' });
     expect(spec).toMatchObject({ topology: 'separate', database: 'postgres', from: 'traditional' });
@@ -177,6 +189,18 @@ describe('source.manifests: errors', () => {
     metadata: { name, namespace: 'kong' },
     spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image, env: env.map((e) => ({ name: e, value: 'x' })) }] } } },
   });
+  test('a literal token in a CronJob or an init container is a warning naming the object and container', () => {
+    const gw = deployment('gw', ['KONG_PROXY_LISTEN']);
+    (gw.spec.template.spec as Record<string, unknown>).initContainers = [{ name: 'init', image: 'busybox', env: [{ name: 'API_TOKEN', value: 't0ken' }, { name: 'OTHER_TOKEN', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }] }];
+    const cron = { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'backup', namespace: 'kong' }, spec: { schedule: '@daily', jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'dump', image: 'postgres:16', env: [{ name: 'PGPASSWORD', value: 'p' }] }] } } } } } };
+    write('secrets.yaml', [gw, deployment('ctrl', ['CONTROLLER_KONG_ADMIN_SVC'], 'kong/kubernetes-ingress-controller:3.4'), cron]);
+    const warnings = specFromText(specFor('secrets.yaml', { to: 'expressions' }), path.join(dir, 'spec.yaml')).warnings.filter((w) => w.includes('literal'));
+    expect(warnings).toEqual([
+      expect.stringMatching(/^Deployment gw sets init\/API_TOKEN as literal values; they are copied as-is into phases\//),
+      expect.stringMatching(/^CronJob backup sets dump\/PGPASSWORD as literal values; they are copied as-is into final\//),
+    ]);
+  });
+
   const problem = (manifests: string, spec: Record<string, unknown> = { to: 'expressions' }) => {
     try {
       specFromText(specFor(manifests, spec), path.join(dir, 'spec.yaml'));

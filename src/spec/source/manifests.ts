@@ -279,10 +279,23 @@ function servicesSelecting(objects: KubeObject[], d: KubeObject, ns: string | un
 
 const servicePorts = (s: KubeObject) => ((s.spec as { ports?: { name?: string; port?: number; targetPort?: number | string }[] })?.ports ?? []);
 
-/** Names of env vars whose literal value looks like a secret (copied as-is into the output). */
-function literalSecrets(d: KubeObject): string[] {
-  return containersOf(d).flatMap((c) =>
-    (c.env ?? []).filter((e) => /PASSWORD|SECRET|TOKEN|PRIVATE_KEY/i.test(e?.name ?? '') && typeof e.value === 'string' && e.value.length > 0).map((e) => `${c.name}/${e.name}`),
+/** The pod spec of a workload: a Deployment, StatefulSet, DaemonSet, ReplicaSet or Job template, or a CronJob's job template. */
+function podSpecOf(o: KubeObject): Record<string, unknown> | undefined {
+  type Template = { template?: { spec?: Record<string, unknown> } };
+  const spec = o.spec as (Template & { jobTemplate?: { spec?: Template } }) | undefined;
+  return spec?.template?.spec ?? spec?.jobTemplate?.spec?.template?.spec;
+}
+
+/**
+ * `container/ENV` of every env var whose literal value looks like a secret, in every container
+ * of a workload (init and ephemeral containers too): it is copied as-is into the output.
+ */
+function literalSecrets(o: KubeObject): string[] {
+  const pod = podSpecOf(o);
+  if (!pod) return [];
+  const containers = ['initContainers', 'containers', 'ephemeralContainers'].flatMap((k) => (Array.isArray(pod[k]) ? (pod[k] as Container[]) : [])).filter((c) => c && typeof c === 'object');
+  return containers.flatMap((c) =>
+    (Array.isArray(c.env) ? c.env : []).filter((e) => /PASSWORD|SECRET|TOKEN|PRIVATE_KEY/i.test(e?.name ?? '') && typeof e.value === 'string' && e.value.length > 0).map((e) => `${c.name}/${e.name}`),
   );
 }
 
@@ -410,9 +423,14 @@ export function readManifests(input: MigrationSpecInput, specDir: string, stdin?
     warnings.push(`${controller.metadata.name} has no CONTROLLER_KONG_ADMIN_SVC (gateway discovery); the plan assumes it discovers the gateways through spec.gateway.adminService`);
   }
   const webhookService = controller ? servicesSelecting(objects, controller, namespace).find((s) => servicePorts(s).some((p) => p.name === 'webhook' || p.targetPort === 8080 || p.targetPort === 'webhook')) : undefined;
+  for (const o of objects) {
+    const secrets = literalSecrets(o);
+    if (secrets.length) {
+      const where = o === gateway || o === controller ? 'phases/, kustomize/, argocd/ (hook Jobs included) and final/' : 'final/';
+      warnings.push(`${o.kind} ${o.metadata.name} sets ${secrets.join(', ')} as literal values; they are copied as-is into ${where}: move them to a Secret (valueFrom.secretKeyRef)`);
+    }
+  }
   for (const d of [gateway, controller].filter((x): x is KubeObject => !!x)) {
-    const secrets = literalSecrets(d);
-    if (secrets.length) warnings.push(`${d.metadata.name} sets ${secrets.join(', ')} as literal values; they are copied into the output as-is: move them to a Secret (valueFrom.secretKeyRef)`);
     if ((d.spec as { selector?: { matchExpressions?: unknown[] } })?.selector?.matchExpressions?.length) {
       warnings.push(`${d.metadata.name} selects pods with matchExpressions; only matchLabels are carried to a green stack`);
     }
