@@ -93,7 +93,8 @@ describe('source.helm with the kong/ingress chart', () => {
     expect(plan.phases.map((p) => p.id)).toEqual(['01-gateways-to-expressions', '02-restart-controller']);
     const v1 = YAML.parse(files.get('helm/values-01-gateways-to-expressions.yaml')!);
     const v2 = YAML.parse(files.get('helm/values-02-restart-controller.yaml')!);
-    expect(v1.gateway).toEqual({ env: { router_flavor: 'expressions' } });
+    // The chart's default strategy (none: Kubernetes' 25%/25%) is surge-only at 1 replica only; the roll sets maxUnavailable 0 at any count.
+    expect(v1.gateway).toEqual({ env: { router_flavor: 'expressions' }, updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } });
     expect(v1.controller.podAnnotations).toBeUndefined();
     expect(v2.gateway).toEqual({ env: { router_flavor: 'expressions' } });
     expect(v2.controller.podAnnotations).toEqual({ 'kong-flavor-migrator/restart-for': 'expressions' });

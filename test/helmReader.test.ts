@@ -205,13 +205,14 @@ describe('gateway discovery as two kong/kong releases (example-values/minimal-ko
     expect(spec.controller).toMatchObject({ deployment: 'ctrl-kong' });
     const { plan, files } = synthesize(spec);
     expect(plan.phases.map((p) => p.id)).toEqual(['01-gateways-to-expressions', '02-restart-controller']);
-    // Phase 01 changes the gateway release only; phase 02 the controller release only.
+    // Phase 01 changes the gateway release only.
     expect(YAML.parse(files.get('helm/gw/values-01-gateways-to-expressions.yaml')!)).toMatchObject({ env: { router_flavor: 'expressions' } });
     expect(files.get('helm/ctrl/values-01-gateways-to-expressions.yaml')).toBeUndefined();
     const v2 = YAML.parse(files.get('helm/ctrl/values-02-restart-controller.yaml')!);
     expect(v2.podAnnotations).toEqual({ 'kong-flavor-migrator/restart-for': 'expressions' });
     expect(v2.extraObjects.map((o: Any) => o.kind)).toEqual(['ServiceAccount', 'Role', 'RoleBinding', 'Job']);
-    expect(files.get('helm/gw/values-02-restart-controller.yaml')).toBeUndefined();
+    // The gateway release gets its own strategy back in phase 02 (phase 01 rolled surge-only): no pod-template change.
+    expect(YAML.parse(files.get('helm/gw/values-02-restart-controller.yaml')!)).toEqual({ env: { router_flavor: 'expressions' } });
     const runbook = files.get('RUNBOOK.md')!;
     expect(runbook).toMatch(/\[ -s gw-values-before\.yaml \] \|\| helm get values gw -n kong -o yaml > gw-values-before\.yaml\n/);
     expect(runbook).toMatch(/\[ -s ctrl-values-before\.yaml \] \|\| helm get values ctrl -n kong -o yaml > ctrl-values-before\.yaml\n/);

@@ -96,6 +96,22 @@ describe('strategy table (DESIGN.md)', () => {
     ]);
   });
 
+  test('a percent maxUnavailable that rounds to 0 at the planned replicas is still set to 0: an HPA at 4 would take a pod down', () => {
+    const p = plan(specDoc({ spec: { gateway: { maxSurge: '25%', maxUnavailable: '25%', replicas: 2 } } }));
+    expect(p.phases[0].changes[0].change).toBe('env KONG_ROUTER_FLAVOR=expressions; rollingUpdate maxSurge=1 maxUnavailable=0');
+    expect(p.phases[0].description).toContain('maxUnavailable=0');
+    // Surge-only at any count already: the user's own values stay.
+    const own = plan(specDoc({ spec: { gateway: { maxSurge: '50%', maxUnavailable: '0%', replicas: 2 } } }));
+    expect(own.phases[0].changes[0].change).toBe('env KONG_ROUTER_FLAVOR=expressions');
+  });
+
+  test('Postgres: the rollback of the gateway roll never points at blue-green (not offered with Postgres)', () => {
+    const p = plan(specDoc({ spec: { database: 'postgres' } }));
+    expect(p.phases[1].rollback).toContain('strategy maintenance and allowDowntime: true');
+    expect(p.phases[1].rollback).not.toContain('blue-green plan');
+    expect(plan(specDoc()).phases[0].rollback).toContain('roll back with a blue-green plan (expressions -> traditional_compatible) instead');
+  });
+
   test('KIC 2.12 -> expressions: the restart also sets CONTROLLER_FEATURE_GATES=ExpressionRoutes=true', () => {
     const p = plan(specDoc({ spec: { controller: { image: 'kong/kubernetes-ingress-controller:2.12' } } }));
     expect(p.phases[1].changes[0].change).toContain('env CONTROLLER_FEATURE_GATES=ExpressionRoutes=true');

@@ -5,7 +5,7 @@
 import { EXPRESSION_ROUTES_GATE, formatFeatureGates } from '../model/featureGates';
 import { flavorSlug } from '../model/flavor';
 import { kicNeedsExpressionRoutesGate, supportsMixedMode } from '../model/rules';
-import { resolveBudget } from '../spec/intOrPercent';
+import { resolveBudget, scaledValue } from '../spec/intOrPercent';
 import { ResolvedSpec } from '../spec/types';
 import { MigrationFacts, accepts } from './facts';
 import { PhaseInput } from './phase';
@@ -110,12 +110,15 @@ export function decideRolling(spec: ResolvedSpec, f: MigrationFacts): RollingDec
 
 /**
  * A surge-only strategy for the roll: never fewer Ready gateways than replicas, so a new pod
- * that cannot become Ready costs no capacity. The user's own values when they already are.
+ * that cannot become Ready costs no capacity. The user's own values only when they are
+ * surge-only at any replica count: a percent maxUnavailable that rounds down to 0 at the
+ * planned count (25% of 2) takes a pod down once an HPA or a person scales to 4.
  */
 function surgeOnly(spec: ResolvedSpec) {
   const { maxSurge, maxUnavailable, replicas } = spec.gateway;
   const budget = resolveBudget(maxSurge, maxUnavailable, replicas);
-  if (budget.maxUnavailable === 0 && budget.maxSurge >= 1) return { maxSurge, maxUnavailable };
+  // A percent surge rounds up, so it stays >= 1 at any count once it is at the planned one.
+  if (scaledValue(maxUnavailable, Number.MAX_SAFE_INTEGER, false) === 0 && budget.maxSurge >= 1) return { maxSurge, maxUnavailable };
   return { maxSurge: Math.max(1, budget.maxSurge), maxUnavailable: 0 };
 }
 
@@ -169,7 +172,11 @@ export function rollingPhases(spec: ResolvedSpec, f: MigrationFacts, variant: Ro
         title: `Roll the gateways to ${to}`,
         description: `Sets KONG_ROUTER_FLAVOR=${to} on ${gw} with maxSurge=${safe.maxSurge}, maxUnavailable=0. New pods read the ${f.shapeBefore} routes (mixed mode) and become Ready; the controller is ${variant === 'freeze' ? 'stopped' : 'not restarted, so it keeps emitting fields routes'}.`,
         state,
-        rollback: `Re-apply ${gw} with KONG_ROUTER_FLAVOR=${spec.from}. Safe while the controller still emits ${f.shapeBefore} routes: if it restarted during this phase it may have detected ${to}; then roll back with a blue-green plan instead.`,
+        rollback: `Re-apply ${gw} with KONG_ROUTER_FLAVOR=${spec.from}. Safe while the controller still emits ${f.shapeBefore} routes: if it restarted during this phase it may have detected ${to}; then ${
+          spec.database === 'postgres'
+            ? `do not roll back: finish the migration, then plan the way back (${to} -> ${spec.from}) with strategy maintenance and allowDowntime: true (with Postgres, blue-green is not offered and in-place needs the routes rewritten first)`
+            : `roll back with a blue-green plan (${to} -> ${spec.from}) instead`
+        }.`,
       });
       state = withController(state, ctrl.deployment, {
         replicas: ctrl.replicas,
