@@ -112,6 +112,17 @@ describe('after the last phase: the final state for the source of truth', () => 
     expect(plan.after[0].title).toBe('Write the final state into your manifests');
   });
 
+  test.each(['from-manifests.yaml', 'from-manifests-routes.yaml'])('%s: every object a phase applied last is exactly its final/ copy, so `kubectl diff -f final/` shows nothing', (file) => {
+    const { files } = example(file);
+    const lastApplied = new Map<string, Any>();
+    for (const p of files.paths().filter((f) => /^phases\/[^/]+\/[^/]+\.yaml$/.test(f)).sort()) {
+      for (const o of yamlObjects(files.get(p)!)) if (o.kind === 'Deployment' || o.kind === 'Service') lastApplied.set(`${o.kind}/${o.metadata.name}`, o);
+    }
+    const finals = new Map(files.paths().filter((f) => f.startsWith('final/')).flatMap((f) => yamlObjects(files.get(f)!)).map((o) => [`${o.kind}/${o.metadata.name}`, o]));
+    expect(lastApplied.size).toBeGreaterThan(0);
+    for (const [k, o] of lastApplied) expect([k, finals.get(k)]).toEqual([k, o]);
+  });
+
   test('blue-green from manifests: the deleted blue objects are not in final/, the green ones are, and the RUNBOOK names what to remove', () => {
     const dir = tempDir();
     const src = fs.readFileSync(path.join(ROOT, 'examples', 'manifests', 'kong.yaml'), 'utf8').replace(/(name: KONG_ROUTER_FLAVOR\n\s*value: )traditional/, '$1expressions');

@@ -128,21 +128,26 @@ describeWithFixtures('source.manifests: KIC 3.5 all-in-one (DB-less, separate)',
     const ctrlBefore = original.find((o) => o.kind === 'Deployment' && o.metadata.name === 'ingress-kong');
     const gw = YAML.parse(files.get('phases/01-gateways-to-expressions/01-deployment-proxy-kong.yaml')!);
     const ctrl = YAML.parse(files.get('phases/02-restart-controller/01-deployment-ingress-kong.yaml')!);
-    // The fixture's default strategy (25%/25% of 2 replicas: surge 1, unavailable 0) is already surge-only.
+    // The fixture's default strategy (25%/25%) is surge-only at 2 replicas only: phase 01 rolls with
+    // maxUnavailable 0, and phase 02 gives the strategy back (no pod-template change).
     expect(files.paths().filter((p) => p.startsWith('phases/02-restart-controller/') && p.includes('deployment'))).toEqual([
       'phases/02-restart-controller/01-deployment-ingress-kong.yaml',
+      'phases/02-restart-controller/02-deployment-proxy-kong.yaml',
       'phases/02-restart-controller/rollback/01-deployment-ingress-kong.yaml',
+      'phases/02-restart-controller/rollback/02-deployment-proxy-kong.yaml',
     ]);
-    // Gateway: the flavor env and the surge-only strategy; everything else as in the fixture.
+    // Gateway: the flavor env and the surge-only strategy; everything else as in the fixture (no
+    // annotation of ours on the object: final/ declares it the same way).
     const expectedGw = structuredClone(gwBefore);
     expectedGw.spec.template.spec.containers[0].env.find((e: Any) => e.name === 'KONG_ROUTER_FLAVOR').value = 'expressions';
-    expectedGw.spec.strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } };
-    expectedGw.metadata.annotations = { 'argocd.argoproj.io/sync-wave': '11' };
+    expectedGw.spec.strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } };
     expect(gw).toEqual(expectedGw);
+    const gw2 = YAML.parse(files.get('phases/02-restart-controller/02-deployment-proxy-kong.yaml')!);
+    expect(gw2.spec.template).toEqual(gw.spec.template);
+    expect(gw2.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } });
     // Controller: only the restart annotation.
     const expectedCtrl = structuredClone(ctrlBefore);
     expectedCtrl.spec.template.metadata.annotations['kong-flavor-migrator/restart-for'] = 'expressions';
-    expectedCtrl.metadata.annotations = { 'argocd.argoproj.io/sync-wave': '21' };
     expect(ctrl).toEqual(expectedCtrl);
   });
 });

@@ -92,11 +92,13 @@ export class PhaseChart extends Chart {
     const changed = changedObjects(prev, next);
     const step = patchesOnly(spec) ? stepPatches(spec, prev, next) : undefined;
     if (step) this.patches.push(...step.patches);
+    // The user's objects carry no Argo CD annotation: they are what `final/` declares too, so
+    // `kubectl diff -f final/` after the last phase shows nothing. Their files come first in
+    // apply order (Services, then Deployments); the Jobs' sync waves order the rest.
     for (const o of step ? step.created : changed.changed) {
-      const syncWave = base + WAVE_OFFSET.deployments;
-      if (o.role === 'service') new KongService(this, `Service-${o.name}`, { spec, state: o.state, syncWave: base + WAVE_OFFSET.services });
-      else if (o.role === 'gateway') new GatewayDeployment(this, `Gateway-${o.name}`, { spec, state: o.state, syncWave });
-      else new ControllerDeployment(this, `Controller-${o.name}`, { spec, state: o.state, syncWave });
+      if (o.role === 'service') new KongService(this, `Service-${o.name}`, { spec, state: o.state });
+      else if (o.role === 'gateway') new GatewayDeployment(this, `Gateway-${o.name}`, { spec, state: o.state });
+      else new ControllerDeployment(this, `Controller-${o.name}`, { spec, state: o.state });
     }
     if (changed.removed.length > 0) {
       new ObjectRemoval(this, 'Removal', {
