@@ -247,4 +247,10 @@ describe('gate script under BusyBox sh (fake kubectl)', () => {
       { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list'] },
     ]);
   });
+
+  test('RBAC: a sidecar gateway (admin API on localhost) gets no pods/proxy, which would let the gate GET any port of any pod', () => {
+    const rules = gateRules([{ check: 'rollout', deployment: 'proxy-kong' }, flavorCheck], false);
+    expect(rules.flatMap((r) => r.resources ?? [])).not.toContain('pods/proxy');
+    expect(gateRules([flavorCheck], true).flatMap((r) => r.resources ?? [])).toContain('pods/proxy');
+  });
 });

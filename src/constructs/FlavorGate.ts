@@ -268,8 +268,12 @@ function checkLine(spec: ResolvedSpec, c: GateCheck): string {
   }
 }
 
-/** The RBAC a gate needs: reads only, named objects where Kubernetes allows it. */
-export function gateRules(checks: readonly GateCheck[]): k8s.PolicyRule[] {
+/**
+ * The RBAC a gate needs: reads only, named objects where Kubernetes allows it. `pods/proxy`
+ * (HTTP GET to any port of any pod in the namespace) only when a check reads the admin API:
+ * a sidecar's admin API listens on localhost, and its flavor check reads the pod spec instead.
+ */
+export function gateRules(checks: readonly GateCheck[], adminReachable = true): k8s.PolicyRule[] {
   const uniq = (xs: string[]) => [...new Set(xs)].sort();
   const deployments = uniq(
     checks.flatMap((c) =>
@@ -278,7 +282,7 @@ export function gateRules(checks: readonly GateCheck[]): k8s.PolicyRule[] {
   );
   const services = uniq(checks.flatMap((c) => (c.check === 'removed' && c.kind === 'Service' ? [c.name] : [])));
   const rules: k8s.PolicyRule[] = [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }];
-  if (checks.some((c) => c.check === 'flavor' || c.check === 'routes' || c.check === 'admin-reachable')) {
+  if (checks.some((c) => (c.check === 'flavor' && adminReachable) || c.check === 'routes' || c.check === 'admin-reachable')) {
     rules.push({ apiGroups: [''], resources: ['pods/proxy'], verbs: ['get'] });
   }
   if (deployments.length) {
@@ -306,7 +310,7 @@ export class FlavorGate extends Construct {
     this.job = new HookJob(this, 'Job', {
       ...props,
       script: gateScript(spec, props.phaseId, props.checks, props.timeoutSeconds),
-      rules: gateRules(props.checks),
+      rules: gateRules(props.checks, props.spec.gateway.adminReachable),
       description: `Gate of phase ${props.phaseId}: ${props.checks.map((c) => c.check).join(', ')}`,
     });
   }
