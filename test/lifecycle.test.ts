@@ -195,6 +195,23 @@ describe('RUNBOOK details', () => {
     expect(pg).toContain('/proxy/routes?size=1000&tags=managed-by-ingress-controller');
   });
 
+  test('Postgres: the watch text and the gate log claim no configuration check (only DB-less gateways hold one)', () => {
+    const { files } = synthesize(resolve(specDoc({ spec: { database: 'postgres' } })));
+    const md = files.get('RUNBOOK.md')!;
+    expect(md).toMatch(/answers GET \/ on the admin API with router_flavor "expressions", as many as/);
+    expect(md).not.toContain('holds a configuration');
+    const gate = files.paths().find((p) => /phases\/02-[^/]+\/\d+-job-.*-gate-02\.yaml$/.test(p))!;
+    expect(files.get(gate)).not.toContain('with a configuration');
+    expect(synthesize(resolve(specDoc())).files.get('RUNBOOK.md')).toContain('and holds a configuration');
+  });
+
+  test('"Save what runs now" names kind/name pairs, so kubectl finds every object and nothing it does not have', () => {
+    const md = synthesize(resolve(specDoc())).files.get('RUNBOOK.md')!;
+    const line = md.split('\n').map((l) => l.trim()).find((l) => l.includes('-before.yaml') && l.startsWith('kubectl'))!;
+    expect(line).toMatch(/^kubectl -n kong get deployment\/proxy-kong deployment\/ingress-kong service\/\S+ .* -o yaml > /);
+    expect(line).not.toMatch(/get deployment,service/);
+  });
+
   test('sidecar: the watch text and command read what its gate reads (env and readiness, not the admin API)', () => {
     const md = example('sidecar-dbless.yaml').files.get('RUNBOOK.md')!;
     const watch = md.slice(md.indexOf('**Watch**'));

@@ -255,7 +255,7 @@ function checkLine(spec: ResolvedSpec, c: GateCheck): string {
       return call('wait_rollout', c.deployment);
     case 'flavor':
       return spec.gateway.adminReachable
-        ? call('every_pod', c.deployment, selectorArg(c.selector), c.replicas, `run ${c.flavor} with a configuration`, ADMIN_HINT, 'flavor_on_admin', c.flavor)
+        ? call('every_pod', c.deployment, selectorArg(c.selector), c.replicas, `run ${c.flavor}${spec.database === 'off' ? ' with a configuration' : ''}`, ADMIN_HINT, 'flavor_on_admin', c.flavor)
         : call('every_pod', c.deployment, selectorArg(c.selector), c.replicas, `run ${c.flavor} and are Ready`, '', 'flavor_in_pod', c.flavor, spec.gateway.container);
     case 'scaled-down':
       return call('check_scaled_down', c.deployment, selectorArg(c.selector));

@@ -111,7 +111,8 @@ function beforeSteps(spec: ResolvedSpec, plan: Plan): LifecycleStep[] {
   const save: LifecycleStep = {
     title: 'Save what runs now',
     text: 'A copy of the objects as they are, for the record and for a manual recovery.',
-    commands: [`kubectl -n ${ns} get deployment,service ${[...deployments, ...services].map(q).join(' ')} -o yaml > ${q(`${plan.name}-before.yaml`)}`],
+    // kind/name pairs: `get deployment,service a b` asks for every kind of every name and fails on the NotFound ones.
+    commands: [`kubectl -n ${ns} get ${[...deployments.map((d) => `deployment/${d}`), ...services.map((s) => `service/${s}`)].map(q).join(' ')} -o yaml > ${q(`${plan.name}-before.yaml`)}`],
   };
   return [owners, preflight, save];
 }

@@ -114,15 +114,17 @@ export function preflightCheck(spec: ResolvedSpec, prev: InstallationState, next
 }
 
 /** What a gate check means, for people (the RUNBOOK's "Watch" list says the same as the gate). */
-export function describeCheck(check: GateCheck, namespace: string, adminReachable = true): string {
+export function describeCheck(check: GateCheck, spec: Pick<ResolvedSpec, 'namespace' | 'gateway' | 'database'>): string {
+  const namespace = spec.namespace;
   switch (check.check) {
     case 'admin-reachable':
       return `preflight: the API server reads the admin API of a ${check.deployment} pod through the pod proxy`;
     case 'rollout':
       return `kubectl -n ${namespace} rollout status deployment/${check.deployment} completes`;
     case 'flavor':
-      return adminReachable
-        ? `every live ${check.deployment} pod (not Failed, Succeeded or terminating) answers GET / on the admin API with router_flavor "${check.flavor}" and holds a configuration, as many as the Deployment asks for (${check.replicas} planned)`
+      // A configuration hash is checked DB-less only (FlavorGate's DBLESS): Postgres gateways read the database.
+      return spec.gateway.adminReachable
+        ? `every live ${check.deployment} pod (not Failed, Succeeded or terminating) answers GET / on the admin API with router_flavor "${check.flavor}"${spec.database === 'off' ? ' and holds a configuration' : ''}, as many as the Deployment asks for (${check.replicas} planned)`
         : `every live ${check.deployment} pod (not Failed, Succeeded or terminating) runs KONG_ROUTER_FLAVOR=${check.flavor} and is Ready, as many as the Deployment asks for (${check.replicas} planned)`;
     case 'scaled-down':
       return `no live ${check.deployment} pods are left (Failed or Succeeded pods do not count)`;
@@ -246,7 +248,7 @@ export function buildPhases(spec: ResolvedSpec, initial: InstallationState, inpu
       state: input.state,
       changes,
       restartsController,
-      waitFor: checks.map((c) => describeCheck(c, spec.namespace, spec.gateway.adminReachable)),
+      waitFor: checks.map((c) => describeCheck(c, spec)),
       gate: { checks, timeoutSeconds: spec.hooks.gateTimeoutSeconds ?? derivedGateTimeout(estimatedSeconds) },
       rollback: input.rollback,
       rollbackTo: prev,

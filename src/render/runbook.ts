@@ -259,7 +259,7 @@ function phaseSection(spec: ResolvedSpec, plan: Plan, phase: Phase, index: numbe
     '',
     '**Watch** (the gate checks the same):',
     '',
-    ...phase.gate.checks.map((c) => `- ${describeCheck(c, ns, spec.gateway.adminReachable)}`),
+    ...phase.gate.checks.map((c) => `- ${describeCheck(c, spec)}`),
   ];
   const flavorCheck = phase.gate.checks.find((c) => c.check === 'flavor');
   if (flavorCheck && flavorCheck.check === 'flavor') {
