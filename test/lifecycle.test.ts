@@ -205,6 +205,13 @@ describe('RUNBOOK details', () => {
     expect(synthesize(resolve(specDoc())).files.get('RUNBOOK.md')).toContain('and holds a configuration');
   });
 
+  test('the RUNBOOK says where its relative paths start (the folder synth wrote)', () => {
+    const md = synthesize(resolve(specDoc())).files.get('RUNBOOK.md')!;
+    const at = md.indexOf('Run the commands of this runbook from the folder that holds this file (`cd dist/test-kong`');
+    expect(at).toBeGreaterThan(0);
+    expect(at).toBeLessThan(md.indexOf('phases/01-'));
+  });
+
   test('"Save what runs now" names kind/name pairs, so kubectl finds every object and nothing it does not have', () => {
     const md = synthesize(resolve(specDoc())).files.get('RUNBOOK.md')!;
     const line = md.split('\n').map((l) => l.trim()).find((l) => l.includes('-before.yaml') && l.startsWith('kubectl'))!;

@@ -362,9 +362,11 @@ export function runbook(spec: ResolvedSpec, plan: Plan): string {
   if (plan.routes) lines.push(...routeRunbookSection(plan.routes, spec.routes.failOn));
   const app = migrationAppName(spec);
   lines.push(
+    `Run the commands of this runbook from the folder that holds this file (\`cd dist/${plan.name}\` with synth's default \`--out dist\`): their paths (\`phases/\`, \`kustomize/\`, \`argocd/\`${spec.base.origin === 'helm' ? ', `helm/`' : ''}) are relative to it.`,
+    '',
     ...lifecycleSection('Before you start', plan.before),
     ...helmBeforeSection(spec, plan),
-    'In the shell you run the phases from, define `gate_wait` (each phase below uses it):',
+    'In that shell, define `gate_wait` (each phase below uses it):',
     '',
     '```sh',
     ...GATE_WAIT,
