@@ -366,7 +366,7 @@ export function runbook(spec: ResolvedSpec, plan: Plan): string {
     '',
     ...lifecycleSection('Before you start', plan.before),
     ...helmBeforeSection(spec, plan),
-    'In that shell, define `gate_wait` (each phase below uses it):',
+    'In the shell you run the phases from (in that folder), define `gate_wait` (each phase below uses it):',
     '',
     '```sh',
     ...GATE_WAIT,
