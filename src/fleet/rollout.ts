@@ -31,7 +31,7 @@ export interface RolloutStep {
 export interface GroupRollout {
   /** Steps that select at least one installation of the group, in order. */
   readonly steps: readonly RolloutStep[];
-  /** Installations kept out of the rollout (`hold: true`). */
+  /** Installations kept out of the rollout (`hold`), each at its pinned overlay. */
   readonly held: readonly InstallationOutcome[];
 }
 
@@ -95,7 +95,7 @@ export function planRollout(group: FleetGroup, policy: readonly RolloutStepInput
     const names = left.slice(0, 5).map((o) => o.name).join(', ') + (left.length > 5 ? ` and ${left.length - 5} more` : '');
     throw new InputError({
       path: `${origin}: spec.policies.rollout.steps`,
-      message: `no step selects ${names} (group ${group.name}); end the steps with one that has neither matchLabels nor size, or set hold: true on them`,
+      message: `no step selects ${names} (group ${group.name}); end the steps with one that has neither matchLabels nor size, or hold them (hold: { at: <the overlay they are at> })`,
     });
   }
   return { steps: out, held };
