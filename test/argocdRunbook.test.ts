@@ -177,3 +177,14 @@ describe('waves: one bounded sync, a success check, and a failure procedure', ()
     expect(after).toContain('would delete every object the Application tracks (the Kong Deployments and Services of the plan)');
   });
 });
+
+test('the SyncFail report tells the engineer to delete the waves Application without cascading before the rollback', () => {
+  const { files } = synthesize(resolve(sourced(specDoc(REPO))));
+  const job = files
+    .paths()
+    .filter((f) => f.startsWith('argocd/waves/'))
+    .flatMap((f) => yamlObjects(files.get(f)!))
+    .find((o) => o.kind === 'Job' && o.metadata.annotations['argocd.argoproj.io/hook'] === 'SyncFail')!;
+  const script: string = job.spec.template.spec.containers[0].command[2];
+  expect(script).toContain('stop the operation (argocd app terminate-op), delete the Application WITHOUT cascading, then apply the rollback/ folder of the phase that failed');
+});

@@ -28,7 +28,8 @@ export class SyncFailReport extends Construct {
       `echo ${shellQuote(`kong-flavor-migrator: the sync of ${spec.name} failed; where things stand:`)}`,
       ...deployments.map((d) => `kubectl -n "$NS" get deployment ${shellQuote(d)} -o wide || true`),
       `kubectl -n "$NS" get pods -o wide || true`,
-      `echo "See RUNBOOK.md: apply the rollback/ folder of the last phase whose gate did not pass."`,
+      // Until the Application is gone, any sync (a retry included) replays the plan from phase 01.
+      `echo "See RUNBOOK.md, waves, When it fails or times out: stop the operation (argocd app terminate-op), delete the Application WITHOUT cascading, then apply the rollback/ folder of the phase that failed (its gate, apply or remove Job is named <plan>-gate-NN, -apply-NN, -remove-NN)."`,
     ].join('\n');
     this.job = new HookJob(this, 'Job', {
       spec,
