@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as YAML from 'yaml';
+import { objectsOf } from '../src/constructs/objectStates';
 import { wavesLayout } from '../src/constructs/WavesChart';
 import { synthesize } from '../src/synth';
 import { resolve, sourced, specDoc, yamlObjects } from './helpers';
@@ -145,6 +146,32 @@ describe('Argo CD waves: objects the plan creates walk through every verified st
     expect(green.object.state).toEqual(plan.phases[0].state.controllers.find((c) => c.name === 'ingress-kong-green'));
     const later = [...layout.patched.entries()].flatMap(([k, ps]) => ps.filter((p) => p.after.name === 'ingress-kong-green').map(() => k));
     expect(later.length).toBeGreaterThan(0);
+  });
+});
+
+describe.each([
+  ['rolling', {}],
+  ['postgres freeze', { spec: { database: 'postgres', gateway: { replicas: 4, maxSurge: '25%', maxUnavailable: '25%' } } }],
+  ['blue-green', { spec: { from: 'expressions', to: 'traditional' } }],
+  ['maintenance', { spec: { strategy: 'maintenance', allowDowntime: true } }],
+  ['KIC 2.x controller first', { spec: { from: 'expressions', to: 'traditional', controller: { image: 'kong/kubernetes-ingress-controller:2.12', featureGates: 'ExpressionRoutes=true' } } }],
+])('the waves layout reaches every verified state at its gate (%s)', (_name, patch) => {
+  test('replaying declared objects, staged applies, patches and removals wave by wave gives each phase state exactly', () => {
+    const { plan } = synthesize(resolve(specDoc(patch)));
+    const layout = wavesLayout(plan);
+    const live = new Map([...objectsOf(plan.initial)].map(([k, o]) => [k, o.state as unknown]));
+    const key = (o: { kind: string; name: string }) => `${o.kind}/${o.name}`;
+    plan.phases.forEach((phase, i) => {
+      for (const d of layout.declared.filter((x) => x.phase === i)) live.set(key(d.object), d.object.state);
+      for (const o of layout.staged.get(i) ?? []) live.set(key(o), o.state);
+      for (const { before, after } of layout.patched.get(i) ?? []) {
+        expect(live.get(key(before))).toEqual(before.state); // a patch applies to the state it was made from
+        live.set(key(after), after.state);
+      }
+      for (const o of layout.removed.get(i) ?? []) live.delete(key(o));
+      const want = new Map([...objectsOf(phase.state)].map(([k, o]) => [k, o.state as unknown]));
+      expect([phase.id, Object.fromEntries(live)]).toEqual([phase.id, Object.fromEntries(want)]);
+    });
   });
 });
 
