@@ -53,6 +53,12 @@ describe('updateStrategy.type: Recreate', () => {
       expect(valuesOf(files, `helm/values-${p.id}.yaml`).gateway.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } });
     }
     expect(valuesOf(files, 'helm/values-final.yaml').gateway.updateStrategy).toBeUndefined();
+    // helm rollback to the revision before the migration would render Recreate: phase 01 rolls back by an upgrade with RollingUpdate.
+    const lines = shellLines(files.get('RUNBOOK.md')!);
+    expect(lines).toContain('helm upgrade kong kong/ingress --version 0.24.0 -n kong -f kong-values-before.yaml -f helm/values-00-rollback-rolling-update.yaml --wait --timeout 720s');
+    expect(lines.filter((l) => l.startsWith('helm rollback kong "$REV_KONG_01"'))).toEqual([]);
+    expect(lines.filter((l) => l.startsWith('helm rollback kong "$REV_KONG_02"'))).toHaveLength(1);
+    expect(valuesOf(files, 'helm/values-00-rollback-rolling-update.yaml')).toEqual({ gateway: { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } } } });
     const planned = await cli('plan', file);
     expect(planned.code).toBe(EXIT.ok);
     expect(planned.out + planned.err).toMatch(/gateway\.updateStrategy\.type: Recreate: Deployment kong-gateway would stop every pod/);

@@ -214,6 +214,28 @@ function replacedCheck(spec: ResolvedSpec, plan: Plan, t: ReleaseTarget): string
   ];
 }
 
+/** The values file that rolls a Recreate release back to its own values with RollingUpdate. */
+const RECREATE_ROLLBACK_ID = '00-rollback-rolling-update';
+
+/**
+ * Whether rolling back phase `index` would take release `t` back to the revision before the
+ * migration, whose `updateStrategy.type: Recreate` would stop every gateway at once: then the
+ * rollback is an upgrade to the release's own values with the phases' RollingUpdate instead.
+ */
+function recreateRollback(spec: ResolvedSpec, plan: Plan, index: number, t: ReleaseTarget): boolean {
+  if (!t.gateway || !spec.helm?.gatewaySettings?.recreate) return false;
+  const first = plan.phases.findIndex((_, i) => upgradedReleases(spec, plan, i).some((u) => u.release.release === t.release.release));
+  return first === index;
+}
+
+/** The values of the Recreate rollback: only the surge-only RollingUpdate the phases roll with. */
+function recreateRollbackValues(spec: ResolvedSpec, plan: Plan, t: ReleaseTarget): Values {
+  const g = plan.initial.gateways.find((x) => x.name === spec.gateway.deployment)!;
+  const values: Values = {};
+  set(values, [...t.gateway!, 'updateStrategy'], { type: 'RollingUpdate', rollingUpdate: { maxSurge: g.maxSurge, maxUnavailable: g.maxUnavailable } });
+  return values;
+}
+
 /** A shell variable name for a release (`kong-gw` -> `KONG_GW`). */
 const shellName = (release: string) => release.toUpperCase().replace(/[^A-Z0-9]/g, '_');
 
@@ -276,7 +298,11 @@ export function helmPhaseCommands(spec: ResolvedSpec, plan: Plan, index: number)
     ],
     rollback: [...targets]
       .reverse()
-      .map((t) => `helm rollback ${t.release.release} "$${rev(t.release)}" -n ${t.release.namespace} --wait --timeout ${helmTimeout(phase)}`),
+      .map((t) =>
+        recreateRollback(spec, plan, index, t)
+          ? `helm upgrade ${t.release.release} kong/${t.release.chart} ${versionFlag(t.release)} -n ${t.release.namespace} -f ${valuesBeforeFile(t.release)} -f ${t.file(RECREATE_ROLLBACK_ID)} --wait --timeout ${helmTimeout(phase)}`
+          : `helm rollback ${t.release.release} "$${rev(t.release)}" -n ${t.release.namespace} --wait --timeout ${helmTimeout(phase)}`,
+      ),
     releases: targets.map((t) => t.release.release),
     outside: phaseValues(spec, plan, index).outside,
     ...(carrier?.release.noExtraObjects ? { kubectlGate: kubectlGateFile(phase) } : {}),
@@ -340,6 +366,16 @@ export function addHelmFiles(out: OutputFiles, spec: ResolvedSpec, plan: Plan, a
     });
   });
   for (const t of releaseTargets(spec)) {
+    if (plan.phases.some((_, i) => recreateRollback(spec, plan, i, t))) {
+      const doc = new YAML.Document(recreateRollbackValues(spec, plan, t), { version: '1.1' });
+      doc.commentBefore = [
+        ` Rolling back the first phase of release ${t.release.release}: its own values, with RollingUpdate instead of its Recreate, so the`,
+        ' gateways roll back a few at a time instead of all stopping at once (helm rollback would render Recreate again).',
+        ` ${helmUpgrade(t, plan.phases[0]).replace(t.file(plan.phases[0].id), t.file(RECREATE_ROLLBACK_ID))}`,
+        ' Your next upgrade with your own values brings Recreate back (a strategy change, no rollout).',
+      ].join('\n');
+      out.add(t.file(RECREATE_ROLLBACK_ID), doc.toString({ lineWidth: 0, minContentWidth: 0 }));
+    }
     const keys = replacedKeys(spec, plan, t);
     if (keys.length > 0) out.add(replacedValuesFile(t.release), `${JSON.stringify(replacedValues(t, keys), null, 2)}\n`);
   }

@@ -84,6 +84,9 @@ function helmCommands(spec: ResolvedSpec, plan: Plan, index: number): string[] {
     c.kubectlGate
       ? `The chart version renders no \`extraObjects\`, so the gate is applied with kubectl after the upgrade (\`${c.kubectlGate}\`): go on only when \`gate_wait\` says it completed. If the upgrade or the gate fails, roll back first, and do not save the values again. To roll back with Helm (to the revision noted above; Helm runs no gate on rollback, so watch the rollout):`
       : 'The gate runs as a `post-upgrade` hook (`extraObjects`): the upgrade fails if the gate fails. Then roll back before anything else (do not save the values again): re-running the block notes the same revision, the last one deployed. To roll back with Helm (to the revision noted above; Helm runs no gate on rollback, so watch the rollout):',
+    ...(c.rollback.some((l) => l.startsWith('helm upgrade'))
+      ? ['', 'The gateways use `updateStrategy.type: Recreate`: `helm rollback` to the revision before the migration would render it again and stop every gateway at once, so that rollback is an upgrade to your own values with the RollingUpdate the phases use.']
+      : []),
     '',
     '```sh',
     ...c.rollback,
