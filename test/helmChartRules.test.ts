@@ -129,6 +129,8 @@ describe('replicaCount 0 with an HPA or a PodDisruptionBudget', () => {
     expect(last.replicaCount).toBeUndefined();
     expect(last.autoscaling).toBeUndefined();
     expect(last.podDisruptionBudget).toBeUndefined();
+    // The preflight does not ask to pause an HPA the next helm upgrade would render again.
+    expect(files.get('RUNBOOK.md')).toContain('get hpa   # one the chart renders (autoscaling.enabled) is turned off by the phases that scale');
   });
 });
 

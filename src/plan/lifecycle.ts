@@ -105,7 +105,9 @@ function beforeSteps(spec: ResolvedSpec, plan: Plan): LifecycleStep[] {
           ]),
       `kubectl auth can-i create roles -n ${ns} && kubectl auth can-i create rolebindings -n ${ns} && kubectl auth can-i create jobs -n ${ns}`,
       `argocd repo get ${q(spec.output.argocd.repoURL)}   # with Argo CD only: the repository of argocd/*.yaml must be known to Argo CD${argoCdRepoWarning(spec) ? ' (this is the placeholder: set spec.output.argocd.repoURL)' : ''}`,
-      `kubectl -n ${ns} get hpa   # none may target ${deployments.join(' or ')}: pause it for the migration`,
+      spec.helm
+        ? `kubectl -n ${ns} get hpa   # one the chart renders (autoscaling.enabled) is turned off by the phases that scale; pause any other that targets ${deployments.join(' or ')}`
+        : `kubectl -n ${ns} get hpa   # none may target ${deployments.join(' or ')}: pause it for the migration`,
     ],
   };
   const save: LifecycleStep = {
