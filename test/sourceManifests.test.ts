@@ -194,6 +194,55 @@ describe('source.manifests: errors', () => {
     metadata: { name, namespace: 'kong' },
     spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image, env: env.map((e) => ({ name: e, value: 'x' })) }] } } },
   });
+  test('envFrom: KONG_DATABASE and KONG_ROUTER_FLAVOR from a Secret or ConfigMap of the input are read as the pod sees them; env wins', () => {
+    const gw = deployment('gw-envfrom', ['KONG_PROXY_LISTEN']);
+    const c = gw.spec.template.spec.containers[0] as Record<string, unknown>;
+    c.envFrom = [{ configMapRef: { name: 'kong-settings' } }, { secretRef: { name: 'kong-db' } }];
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kong-settings', namespace: 'kong' }, data: { KONG_ROUTER_FLAVOR: 'traditional', KONG_DATABASE: 'postgres' } };
+    // The Secret (later in envFrom) overrides the ConfigMap: KONG_DATABASE=off.
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'kong-db', namespace: 'kong' }, data: { KONG_DATABASE: Buffer.from('off').toString('base64') } };
+    const ctrl = deployment('ctrl-envfrom', ['CONTROLLER_KONG_ADMIN_SVC'], 'kong/kubernetes-ingress-controller:3.4');
+    write('envfrom.yaml', [gw, ctrl, cm, secret]);
+    const spec = specFromText(specFor('envfrom.yaml', { to: 'expressions' }), path.join(dir, 'spec.yaml'));
+    expect(spec.database).toBe('off');
+    expect(spec.from).toBe('traditional');
+    // The output keeps the user's envFrom and never carries the Secret's value.
+    const { files } = synthesize(spec);
+    const all = files.paths().map((p) => files.get(p)!).join('\n');
+    expect(all).toContain('secretRef');
+    expect(all).not.toContain(Buffer.from('off').toString('base64'));
+    // The new flavor is an explicit env entry, which wins over the ConfigMap's.
+    const rolled = YAML.parse(files.get(files.paths().find((p) => /^phases\/01-[^/]+\/\d+-deployment-gw-envfrom\.yaml$/.test(p))!)!);
+    expect(rolled.spec.template.spec.containers[0].env).toContainEqual({ name: 'KONG_ROUTER_FLAVOR', value: 'expressions' });
+    expect(rolled.spec.template.spec.containers[0].envFrom).toEqual(c.envFrom);
+    // An explicit env entry wins over envFrom.
+    c.env = [{ name: 'KONG_DATABASE', value: 'postgres' }];
+    write('envfrom.yaml', [gw, ctrl, cm, secret]);
+    expect(specFromText(specFor('envfrom.yaml', { to: 'expressions' }), path.join(dir, 'spec.yaml')).database).toBe('postgres');
+  });
+
+  test('envFrom of an object the input lacks: spec.from and spec.database are asked for, not guessed', () => {
+    const gw = deployment('gw-missing', ['KONG_PROXY_LISTEN']);
+    (gw.spec.template.spec.containers[0] as Record<string, unknown>).envFrom = [{ configMapRef: { name: 'elsewhere' } }, { secretRef: { name: 'maybe', optional: true } }];
+    write('missing.yaml', [gw, deployment('ctrl-m', ['CONTROLLER_KONG_ADMIN_SVC'], 'kong/kubernetes-ingress-controller:3.4')]);
+    expect(problem('missing.yaml')).toBe(
+      'spec.from: KONG_ROUTER_FLAVOR of gw-missing may come from envFrom (ConfigMap elsewhere, not in the manifests); set spec.from to the flavor it runs, or add the object to spec.source.manifests',
+    );
+    expect(problem('missing.yaml', { to: 'expressions', from: 'traditional' })).toMatch(/^spec\.database: KONG_DATABASE of gw-missing may come from envFrom \(ConfigMap elsewhere/);
+    const spec = specFromText(specFor('missing.yaml', { to: 'expressions', from: 'traditional', database: 'off' }), path.join(dir, 'spec.yaml'));
+    expect(spec.from).toBe('traditional');
+    expect(spec.warnings.join('\n')).toMatch(/gw-missing loads env from ConfigMap elsewhere, not in the manifests: if it sets KONG_ROLE/);
+  });
+
+  test('Kong in a DaemonSet or StatefulSet is refused by name, never a scaled-down Deployment beside it picked instead', () => {
+    const ds = { ...deployment('kong-dp', ['KONG_DATABASE']), kind: 'DaemonSet' };
+    const leftover = deployment('ingress-kong', ['KONG_DATABASE']);
+    (leftover.spec as Record<string, unknown>).replicas = 0;
+    write('ds.yaml', [leftover, ds]);
+    expect(problem('ds.yaml')).toMatch(/^spec\.source\.manifests: Kong runs in DaemonSet kong\/kong-dp \(ds\.yaml, line \d+\): kong-flavor plans, verifies and gates Deployments only/);
+    expect(problem('ds.yaml')).not.toMatch(/scale it up/);
+  });
+
   test('a literal token in a CronJob or an init container is a warning naming the object and container', () => {
     const gw = deployment('gw', ['KONG_PROXY_LISTEN']);
     (gw.spec.template.spec as Record<string, unknown>).initContainers = [{ name: 'init', image: 'busybox', env: [{ name: 'API_TOKEN', value: 't0ken' }, { name: 'OTHER_TOKEN', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }] }];

@@ -19,6 +19,7 @@ import { shown } from '../kubernetesSyntax';
 import { parseYamlFile } from '../yamlInput';
 import { checkManifestObjects, checkSourceFacts, describeObject, setOrigin } from './validate';
 import { hybridRefusal } from './hybrid';
+import { resolveEnvFrom } from './envFrom';
 
 /** Manifests larger than this are refused (KIC's all-in-one with every CRD is ~200 KB). */
 export const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
@@ -323,9 +324,30 @@ export function readManifests(input: MigrationSpecInput, specDir: string, stdin?
   const field = 'spec.source.manifests';
   const src = input.spec.source!.manifests!;
   const { objects, files } = readManifestObjects(Array.isArray(src) ? src : [src], specDir, field, stdin);
+  // Containers as their processes see their env (envFrom folded in), for reading settings only.
+  const unresolvedEnvFrom = new Map<Container, readonly string[]>();
+  const containersRead = (d: KubeObject): Container[] =>
+    containersOf(d).map((c) => {
+      const r = resolveEnvFrom(c, objects, d.metadata.namespace ?? input.spec.namespace);
+      if (r.unresolved.length) unresolvedEnvFrom.set(r.container, r.unresolved);
+      return r.container;
+    });
   const deployments = objects.filter((o) => o.kind === 'Deployment' && (o.apiVersion ?? '').startsWith('apps/'));
-  const gateways = deployments.filter((d) => containersOf(d).some(isGatewayContainer));
-  const controllers = deployments.filter((d) => containersOf(d).some(isControllerContainer));
+  // Kong in a DaemonSet or StatefulSet rolls by its own rules (node by node, ordinal by
+  // ordinal): outside what the plan models, verifies and gates. A Deployment beside it may be
+  // a scaled-down leftover, so never pick one on our own then.
+  const otherWorkloads = objects.filter(
+    (o) => (o.kind === 'DaemonSet' || o.kind === 'StatefulSet') && containersRead(o).some((c) => isGatewayContainer(c) || isControllerContainer(c)),
+  );
+  if (otherWorkloads.length && !input.spec.gateway?.deployment) {
+    const named = otherWorkloads.map(describeObject).join(', ');
+    throw inputError(
+      field,
+      `Kong runs in ${named}: kong-flavor plans, verifies and gates Deployments only (a DaemonSet rolls node by node, a StatefulSet by ordinal, with no surge). Migrate ${otherWorkloads.length === 1 ? 'it' : 'them'} by hand, or run Kong as a Deployment first; if a Deployment in the input is the one to migrate, name it in spec.gateway.deployment`,
+    );
+  }
+  const gateways = deployments.filter((d) => containersRead(d).some(isGatewayContainer));
+  const controllers = deployments.filter((d) => containersRead(d).some(isControllerContainer));
   const where = files.map((f) => (f === STDIN ? STDIN : path.relative(specDir, f) || path.basename(f))).join(', ');
   if (gateways.length === 0 && !input.spec.gateway?.deployment) {
     throw inputError(
@@ -335,20 +357,20 @@ export function readManifests(input: MigrationSpecInput, specDir: string, stdin?
   }
   // Hybrid mode first: a control plane and its data planes are several gateway Deployments.
   for (const d of gateways) {
-    const kong = containersOf(d).find((c) => isGatewayContainer(c) && ['control_plane', 'data_plane'].includes(envOf(c, 'KONG_ROLE')?.value ?? ''));
+    const kong = containersRead(d).find((c) => isGatewayContainer(c) && ['control_plane', 'data_plane'].includes(envOf(c, 'KONG_ROLE')?.value ?? ''));
     if (!kong) continue;
     const role = envOf(kong, 'KONG_ROLE')!.value as 'control_plane' | 'data_plane';
     const flavor = envOf(kong, 'KONG_ROUTER_FLAVOR')?.value;
     throw hybridRefusal(input, role, `KONG_ROLE=${role} on Deployment ${d.metadata.name} (${FILE_OF.get(d) ?? where})`, (FLAVORS as readonly string[]).includes(flavor ?? '') ? (flavor as Flavor) : undefined);
   }
   const gateway = pick(gateways, input.spec.gateway?.deployment, 'Kong gateway', 'spec.gateway.deployment', objects)!;
-  const sidecarController = containersOf(gateway).find(isControllerContainer);
+  const sidecarController = containersRead(gateway).find(isControllerContainer);
   const topology = input.spec.topology ?? (sidecarController ? 'sidecar' : 'separate');
   const warnings: string[] = [];
 
-  const gwContainers = containersOf(gateway).filter(isGatewayContainer);
+  const gwContainers = containersRead(gateway).filter(isGatewayContainer);
   const gwContainer = input.spec.gateway?.container
-    ? containersOf(gateway).find((c) => c.name === input.spec.gateway!.container)
+    ? containersRead(gateway).find((c) => c.name === input.spec.gateway!.container)
     : gwContainers.length === 1
       ? gwContainers[0]
       : undefined;
@@ -356,7 +378,7 @@ export function readManifests(input: MigrationSpecInput, specDir: string, stdin?
     throw inputError(
       'spec.gateway.container',
       input.spec.gateway?.container
-        ? `Deployment ${gateway.metadata.name} has no container "${input.spec.gateway.container}"; its containers: ${containersOf(gateway).map((c) => c.name).join(', ')}`
+        ? `Deployment ${gateway.metadata.name} has no container "${input.spec.gateway.container}"; its containers: ${containersRead(gateway).map((c) => c.name).join(', ')}`
         : `Deployment ${gateway.metadata.name} has ${gwContainers.length} Kong containers (${gwContainers.map((c) => c.name).join(', ')}); set spec.gateway.container`,
     );
   }
@@ -364,8 +386,22 @@ export function readManifests(input: MigrationSpecInput, specDir: string, stdin?
   const namespace = gateway.metadata.namespace;
   checkNamespaceOverride(input.spec.namespace, namespace, gateway);
   const flavorEnv = envOf(gwContainer, 'KONG_ROUTER_FLAVOR');
+  // envFrom sources the input lacks may set what the plan reads: ask rather than guess.
+  const unknownFrom = unresolvedEnvFrom.get(gwContainer);
+  const fromUnknown = (setting: string, specField: string, what: string) =>
+    inputError(
+      specField,
+      `${setting} of ${gateway.metadata.name} may come from envFrom (${unknownFrom!.join(', ')}, not in the manifests); set ${specField} to ${what}, or add the ${unknownFrom!.length === 1 ? 'object' : 'objects'} to spec.source.manifests`,
+    );
+  if (unknownFrom && !flavorEnv && !input.spec.from) throw fromUnknown('KONG_ROUTER_FLAVOR', 'spec.from', 'the flavor it runs');
+  if (unknownFrom && !envOf(gwContainer, 'KONG_DATABASE') && !input.spec.database) throw fromUnknown('KONG_DATABASE', 'spec.database', 'what it runs ("off" or postgres)');
+  if (unknownFrom && !envOf(gwContainer, 'KONG_ROLE')) {
+    warnings.push(`${gateway.metadata.name} loads env from ${unknownFrom.join(', ')}, not in the manifests: if it sets KONG_ROLE (hybrid mode), this plan does not apply (hybrid mode is refused)`);
+  }
   let from: Flavor | undefined;
-  if (flavorEnv?.valueFrom !== undefined) {
+  if (input.spec.from && !flavorEnv && unknownFrom) {
+    from = input.spec.from;
+  } else if (flavorEnv?.valueFrom !== undefined) {
     if (!input.spec.from) throw inputError('spec.from', `KONG_ROUTER_FLAVOR of ${gateway.metadata.name} comes from valueFrom; set spec.from to the flavor it resolves to`);
   } else if (flavorEnv?.value !== undefined) {
     if (!(FLAVORS as readonly string[]).includes(flavorEnv.value)) {
@@ -396,7 +432,7 @@ export function readManifests(input: MigrationSpecInput, specDir: string, stdin?
     controller = pick(separate, input.spec.controller?.deployment, 'Kong Ingress Controller', 'spec.controller.deployment', objects);
   }
   const ctrlContainer = controller
-    ? (input.spec.controller?.container ? containersOf(controller).find((c) => c.name === input.spec.controller!.container) : containersOf(controller).find(isControllerContainer))
+    ? (input.spec.controller?.container ? containersRead(controller).find((c) => c.name === input.spec.controller!.container) : containersRead(controller).find(isControllerContainer))
     : sidecarController;
 
   // KIC takes each setting from its flag when the args carry one, else from the env var.
