@@ -45,6 +45,17 @@ describe('versions from images', () => {
     expect(lines).toEqual([expect.stringMatching(/^spec\.gateway\.version: image "kong:latest" has tag "latest", which is not a version; add spec\.gateway\.version/)]);
   });
 
+  test("a tag is Kong's version only on Kong's own images (any registry or mirror); a custom image needs version", () => {
+    const lines = problems(specDoc({ spec: { gateway: { image: 'public.ecr.aws/acme/kong-serverless:v0.1.6' }, controller: { image: 'acme/my-ingress:3.1.0' } } }));
+    expect(lines).toEqual([
+      expect.stringMatching(/^spec\.gateway\.version: image "public\.ecr\.aws\/acme\/kong-serverless:v0\.1\.6" is not one of Kong's own images \(kong, kong-gateway, .*\): its tag "v0\.1\.6" is that image's release, not necessarily the Kong Gateway version it runs; add spec\.gateway\.version/),
+      expect.stringMatching(/^spec\.controller\.version: image "acme\/my-ingress:3\.1\.0" is not one of KIC's own images/),
+    ]);
+    expect(resolve(specDoc({ spec: { gateway: { image: 'public.ecr.aws/acme/kong-serverless:v0.1.6', version: '3.9.1' } } })).gateway.version.raw).toBe('3.9.1');
+    const mirrored = resolve(specDoc({ spec: { gateway: { image: 'registry.example.com/cache/kong/kong-gateway:3.10.0.2@sha256:' + 'a'.repeat(64) }, controller: { image: 'mirror.local/kong/kubernetes-ingress-controller:3.4' } } }));
+    expect([mirrored.gateway.version.raw, mirrored.controller!.version.raw]).toEqual(['3.10.0.2', '3.4']);
+  });
+
   test('version overrides the tag, and YAML 3.10 is read as the text 3.10, not the number 3.1', () => {
     const text = `apiVersion: kong-flavor-migrator/v1alpha1
 kind: RouterFlavorMigration

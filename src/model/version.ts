@@ -47,6 +47,25 @@ export function imageTag(image: string): string | undefined {
   return withoutDigest.slice(lastColon + 1);
 }
 
+/**
+ * Image names (the last path segment, any registry or mirror before it) whose tags are Kong's
+ * or KIC's own versions: Kong's images on Docker Hub (`kong`, `kong/kong`, `kong/kong-gateway`)
+ * and the older Bintray/Enterprise names; KIC's `kong/kubernetes-ingress-controller` and the
+ * Bintray-era `kong-ingress-controller`. Any other image is someone's own build: its tag is
+ * their release number, not the Kong it is built on.
+ */
+export const KONG_IMAGE_NAMES = {
+  gateway: ['kong', 'kong-gateway', 'kong-enterprise-edition', 'kong-enterprise-k8s'],
+  controller: ['kubernetes-ingress-controller', 'kong-ingress-controller'],
+} as const;
+
+/** The name of an image without registry, path, tag or digest (`reg.example.com/kong/kong-gateway:3.9` -> `kong-gateway`). */
+export function imageName(image: string): string {
+  const path = image.split('@')[0];
+  const last = path.slice(path.lastIndexOf('/') + 1);
+  return last.includes(':') ? last.slice(0, last.indexOf(':')) : last;
+}
+
 /** The version an image tag names, or undefined when the tag is absent or not a version. */
 export function versionFromImage(image: string): Version | undefined {
   const tag = imageTag(image);

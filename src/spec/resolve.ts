@@ -6,7 +6,7 @@
 import { Flavor } from '../model/flavor';
 import { EXPRESSION_ROUTES_GATE, parseFeatureGates } from '../model/featureGates';
 import { DEFAULT_ELECTION_ID, MIN_KONG_FOR_KIC3, controllerRouteShape, gatewayAccepts, kicSupportsKong, supportsRouterFlavor } from '../model/rules';
-import { Version, formatVersion, imageTag, parseVersion } from '../model/version';
+import { KONG_IMAGE_NAMES, Version, formatVersion, imageName, imageTag, parseVersion } from '../model/version';
 import { DEFAULTS } from './defaults';
 import { InputError, InputProblem } from './errors';
 import { IntOrPercent, resolveBudget } from './intOrPercent';
@@ -78,6 +78,7 @@ export interface SourceFacts {
 function versionOf(
   problems: InputProblem[],
   path: string,
+  product: keyof typeof KONG_IMAGE_NAMES,
   image: string | undefined,
   version: string | undefined,
   origin?: string,
@@ -95,6 +96,14 @@ function versionOf(
   }
   const tag = imageTag(image);
   const v = tag === undefined ? undefined : parseVersion(tag);
+  const names: readonly string[] = KONG_IMAGE_NAMES[product];
+  if (v && !names.includes(imageName(image))) {
+    problems.push({
+      path: `${path}.version`,
+      message: `image "${image}"${from} is not one of ${product === 'gateway' ? "Kong's" : "KIC's"} own images (${names.join(', ')}): its tag "${tag}" is that image's release, not necessarily the ${product === 'gateway' ? 'Kong Gateway' : 'KIC'} version it runs; add ${path}.version (the version it is built on, e.g. "${product === 'gateway' ? '3.9.1' : '3.4.3'}")`,
+    });
+    return undefined;
+  }
   if (!v) {
     const what = tag === undefined ? 'has no tag' : `has tag "${tag}", which is not a version`;
     problems.push({ path: `${path}.version`, message: `image "${image}"${from} ${what}; add ${path}.version (e.g. "3.9.1")` });
@@ -161,7 +170,7 @@ export function resolveSpec(input: MigrationSpecInput, facts: SourceFacts = {}):
   const fg = facts.gateway ?? {};
   const gwImage = pick('spec.gateway.image', g.image, fg.image);
   const gwOrigin = originOf(g, fg.imageOrigin);
-  const gwVersion = versionOf(problems, 'spec.gateway', gwImage, pick('spec.gateway.version', g.version, fg.version), gwOrigin);
+  const gwVersion = versionOf(problems, 'spec.gateway', 'gateway', gwImage, pick('spec.gateway.version', g.version, fg.version), gwOrigin);
   const replicas = pick('spec.gateway.replicas', g.replicas, fg.replicas, DEFAULTS.gateway.replicas)!;
   const maxSurge = pick<IntOrPercent>('spec.gateway.maxSurge', g.maxSurge as IntOrPercent | undefined, fg.maxSurge, DEFAULTS.gateway.maxSurge)!;
   const maxUnavailable = pick<IntOrPercent>(
@@ -197,7 +206,7 @@ export function resolveSpec(input: MigrationSpecInput, facts: SourceFacts = {}):
     const sc = g.sidecar ?? {};
     const fsc = fg.sidecar ?? {};
     const image = pick('spec.gateway.sidecar.image', sc.image, fsc.image);
-    const version = versionOf(problems, 'spec.gateway.sidecar', image, pick('spec.gateway.sidecar.version', sc.version, fsc.version), originOf(sc, fsc.imageOrigin));
+    const version = versionOf(problems, 'spec.gateway.sidecar', 'controller', image, pick('spec.gateway.sidecar.version', sc.version, fsc.version), originOf(sc, fsc.imageOrigin));
     if (version) {
       sidecar = {
         container: pick('spec.gateway.sidecar.container', sc.container, fsc.container, DEFAULTS.controller.container)!,
@@ -214,7 +223,7 @@ export function resolveSpec(input: MigrationSpecInput, facts: SourceFacts = {}):
     const c = s.controller ?? {};
     const fc = facts.controller ?? {};
     const image = pick('spec.controller.image', c.image, fc.image);
-    const version = versionOf(problems, 'spec.controller', image, pick('spec.controller.version', c.version, fc.version), originOf(c, fc.imageOrigin));
+    const version = versionOf(problems, 'spec.controller', 'controller', image, pick('spec.controller.version', c.version, fc.version), originOf(c, fc.imageOrigin));
     const deployment = pick('spec.controller.deployment', c.deployment, fc.deployment, DEFAULTS.controller.deployment)!;
     if (version) {
       controller = {
