@@ -179,6 +179,14 @@ describe('hybrid mode is refused (exit 3), naming it and what to do', () => {
     expect(refusal.message).toMatch(/What to do: change router_flavor on the control plane and on every data plane/);
     expect(refusal.message).toMatch(/ruled out rolling: hybrid mode .* is not modelled/);
   });
+
+  test('a Konnect data plane already on the target: says nothing on it changes, and gives Konnect advice (no controller to scale)', () => {
+    const values = { env: { role: 'data_plane', database: 'off', konnect_mode: 'on', router_flavor: 'expressions' }, ingressController: { enabled: false } };
+    const refusal = refusalOf(() => helmSpec(kong('v.yaml', { version: '3.4.1' }), { 'v.yaml': values }));
+    expect(refusal.message).toContain('This data plane already runs expressions: nothing on it changes. What is refused is hybrid mode, not this flavor.');
+    expect(refusal.message).toContain('the control plane is Konnect (no release or controller of yours to change there)');
+    expect(refusal.message).not.toContain('scale the controller to 0');
+  });
 });
 
 describe('gateway discovery as two kong/kong releases (example-values/minimal-kong-gd-*.yaml)', () => {

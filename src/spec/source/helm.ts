@@ -21,7 +21,7 @@ import { PodTemplateFacts } from '../modelled';
 import { ChartDeploymentSettings, HelmRelease } from '../types';
 import { ChartDefaults, ChartName, chartDefaults, isNewerThanKnown, nearestChartVersions, newestChartVersion, normalizeChartVersion } from './chartDefaults';
 import { KONG_CHART_TOP_LEVEL_KEYS } from './chartReleases';
-import { hybridRefusal } from './hybrid';
+import { hybridRefusal, isKonnectDataPlane } from './hybrid';
 
 type Values = { [key: string]: unknown };
 
@@ -407,7 +407,8 @@ export function readHelm(input: MigrationSpecInput, specDir: string): SourceFact
 
 function hybridCheck(input: MigrationSpecInput, v: Values, where: string, deployment: string, from: Flavor | undefined): void {
   const role = str(valueAt(v, 'env.role'));
-  if (role === 'control_plane' || role === 'data_plane') throw hybridRefusal(input, role, `${where}env.role: ${role} (Deployment ${deployment})`, from);
+  const konnect = isKonnectDataPlane(str(valueAt(v, 'env.konnect_mode')), str(valueAt(v, 'env.cluster_control_plane')));
+  if (role === 'control_plane' || role === 'data_plane') throw hybridRefusal(input, role, `${where}env.role: ${role} (Deployment ${deployment})`, from, konnect);
 }
 
 /** One kong/kong release: the gateways, with the controller as a sidecar or not at all. */

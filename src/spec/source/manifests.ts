@@ -18,7 +18,7 @@ import { controllerSetting } from '../controllerSettings';
 import { shown } from '../kubernetesSyntax';
 import { parseYamlFile } from '../yamlInput';
 import { checkManifestObjects, checkSourceFacts, describeObject, setOrigin } from './validate';
-import { hybridRefusal } from './hybrid';
+import { hybridRefusal, isKonnectDataPlane } from './hybrid';
 import { resolveEnvFrom } from './envFrom';
 
 /** Manifests larger than this are refused (KIC's all-in-one with every CRD is ~200 KB). */
@@ -361,7 +361,8 @@ export function readManifests(input: MigrationSpecInput, specDir: string, stdin?
     if (!kong) continue;
     const role = envOf(kong, 'KONG_ROLE')!.value as 'control_plane' | 'data_plane';
     const flavor = envOf(kong, 'KONG_ROUTER_FLAVOR')?.value;
-    throw hybridRefusal(input, role, `KONG_ROLE=${role} on Deployment ${d.metadata.name} (${FILE_OF.get(d) ?? where})`, (FLAVORS as readonly string[]).includes(flavor ?? '') ? (flavor as Flavor) : undefined);
+    const konnect = isKonnectDataPlane(envOf(kong, 'KONG_KONNECT_MODE')?.value, envOf(kong, 'KONG_CLUSTER_CONTROL_PLANE')?.value);
+    throw hybridRefusal(input, role, `KONG_ROLE=${role} on Deployment ${d.metadata.name} (${FILE_OF.get(d) ?? where})`, (FLAVORS as readonly string[]).includes(flavor ?? '') ? (flavor as Flavor) : undefined, konnect);
   }
   const gateway = pick(gateways, input.spec.gateway?.deployment, 'Kong gateway', 'spec.gateway.deployment', objects)!;
   const sidecarController = containersRead(gateway).find(isControllerContainer);
