@@ -230,6 +230,21 @@ describe('RUNBOOK for a Helm source', () => {
   });
 });
 
+describe('feature_gates, a string the phases replace whole', () => {
+  test("the check before phase 01 stops when the release runs other feature gates than the spec's values", () => {
+    const values = { gateway: { replicaCount: 3, env: { router_flavor: 'expressions' } }, controller: { ingressController: { image: { tag: '2.12' }, env: { feature_gates: 'ExpressionRoutes=true' } } } };
+    const { plan, files } = synthesize(load(writeSpec('ingress', values, { to: 'traditional' })));
+    expect(valuesOf(files, `helm/values-${plan.phases[0].id}.yaml`).controller.ingressController.env.feature_gates).toBe('ExpressionRoutes=false');
+    expect(JSON.parse(files.get('helm/kong-replaced-values.json')!)).toMatchObject({ 'controller.ingressController.env.feature_gates': 'ExpressionRoutes=true' });
+    const md = files.get('RUNBOOK.md')!;
+    const check = shellLines(md.slice(0, md.indexOf('## Phase by phase'))).filter((l) => l.includes('replaced'));
+    const dir = outputDir(files);
+    const release = (gates: string) => JSON.stringify({ controller: { ingressController: { env: { feature_gates: gates } } } });
+    expect(withFakeHelm(check, release('ExpressionRoutes=true'), dir)).toContain('as in the spec');
+    expect(withFakeHelm(check, release('ExpressionRoutes=true,FillIDs=true'), dir)).toMatch(/STOP: release kong runs other controller\.extraObjects \/ controller\.ingressController\.env\.feature_gates/);
+  });
+});
+
 describe('kong/kong before 2.12.0 has no extraObjects', () => {
   test('the gate is not dropped: it is written for kubectl and the RUNBOOK applies and waits for it after the upgrade', () => {
     const values = { image: { tag: '3.4' }, ingressController: { image: { tag: '2.12' } } };

@@ -57,10 +57,16 @@ export function chartFullname(release: string, chartName: string, values: Values
   return `${release}-${name}`.slice(0, 63).replace(/-+$/, '');
 }
 
-/** `kong.selectorLabels`: what the chart's Deployment selects its pods by. */
+/**
+ * `kong.selectorLabels`: what the chart's Deployment selects its pods by (the pod template
+ * carries them too). The same at every kong tag from kong-2.0.0 to kong-3.4.1
+ * (charts/kong/templates/_helpers.tpl): name (`kong.name`: nameOverride, else the chart name,
+ * which a kong/ingress alias replaces with `gateway` / `controller`, cut to 63), component
+ * `app`, instance (the release).
+ */
 export function chartSelector(release: string, chartName: string, values: Values): Record<string, string> {
   return {
-    'app.kubernetes.io/name': str(values.nameOverride) || chartName,
+    'app.kubernetes.io/name': (str(values.nameOverride) || chartName).slice(0, 63).replace(/-+$/, ''),
     'app.kubernetes.io/component': 'app',
     'app.kubernetes.io/instance': release,
   };
