@@ -162,6 +162,44 @@ describe('values that are not what the spec says they are', () => {
     expect(msg).toMatch(/top-level image, env, which kong\/ingress ignores.*values for kong\/kong \(set chart: kong\)/);
   });
 
+  test("an umbrella chart's values (kong/kong values under `kong:`) are refused, never read as chart defaults", () => {
+    // NeorCloud/arvan-exchange-sh1-compute1 kong/values.yaml: a chart that depends on kong/kong 2.20.1.
+    const umbrella = { issuer: { email: 'ops@example.com' }, kong: { image: { repository: 'registry.example.com/kong/kong-gateway', tag: '3.2' }, env: { database: 'postgres' }, enterprise: { enabled: true } } };
+    const msg = inputErrorOf(() => helmSpec(kong('v.yaml', { version: '3.4.1' }), { 'v.yaml': umbrella }));
+    expect(msg).toMatch(/^spec\.source\.helm\.chart: v\.yaml holds Kong chart values under `kong`: the values of a chart that depends on kong\/kong or kong\/ingress \(an umbrella chart\)\. kong-flavor would run helm upgrade with kong\/kong itself, which replaces your chart/);
+    const ingressUmbrella = { ingress: { gateway: { replicaCount: 2 }, controller: { replicaCount: 1 } } };
+    expect(inputErrorOf(() => helmSpec(ingress('v.yaml', { version: '0.24.0' }), { 'v.yaml': ingressUmbrella }))).toMatch(/holds Kong chart values under `ingress`/);
+  });
+
+  test('bitnami/kong values are refused as another chart (database, image.registry), pointing at the rendered release', () => {
+    const bitnami = { database: 'postgresql', image: { registry: 'docker.io', repository: 'bitnami/kong', tag: '3.9.0' }, ingressController: { enabled: true }, kong: { extraEnvVars: [] } };
+    const msg = inputErrorOf(() => helmSpec(kong('v.yaml', { version: '3.4.1' }), { 'v.yaml': bitnami }));
+    expect(msg).toMatch(/^spec\.source\.helm\.chart: v\.yaml looks like values of the bitnami\/kong chart \(database, image\.registry\), not Kong's kong\/kong/);
+    expect(msg).toContain('helm get manifest');
+  });
+
+  test('kong/kong values with a stray top-level gateway block: a warning that kong/kong ignores it, not a refusal under both charts', () => {
+    const values = { gateway: { image: { repository: 'kong/kong-gateway', tag: '3.8' }, env: { database: 'off' } }, ingressController: { enabled: true }, autoscaling: { enabled: false }, image: { tag: '3.9' } };
+    const spec = helmSpec(kong('v.yaml', { version: '3.4.1' }), { 'v.yaml': values });
+    expect(spec.warnings.join('\n')).toMatch(/v\.yaml has top-level gateway beside kong\/kong values \(ingressController, autoscaling, image\): kong\/kong does not read it/);
+    expect(spec.gateway.image).toBe('kong:3.9');
+  });
+
+  test('env.database / env.router_flavor from valueFrom, or an envFrom list: spec.database and spec.from are asked for, never guessed', () => {
+    const dbFrom = { env: { database: { valueFrom: { secretKeyRef: { name: 'kong', key: 'db' } } } }, image: { tag: '3.9' } };
+    expect(inputErrorOf(() => helmSpec(kong('v.yaml', { version: '3.4.1' }), { 'v.yaml': dbFrom }))).toBe(
+      'spec.database: env.database comes from valueFrom; set spec.database to what the gateways run ("off" or postgres)',
+    );
+    // kong/kong before 2.13 sets no env.router_flavor, so an envFrom ConfigMap may set KONG_ROUTER_FLAVOR.
+    const envFrom = { envFrom: [{ configMapRef: { name: 'kong-settings' } }], image: { tag: '3.4' } };
+    expect(inputErrorOf(() => helmSpec(kong('v.yaml', { version: '2.12.0' }), { 'v.yaml': envFrom }))).toBe(
+      'spec.from: envFrom may set KONG_ROUTER_FLAVOR (env.router_flavor is not set); set spec.from to the flavor the gateways run',
+    );
+    expect(helmSpec(kong('v.yaml', { version: '2.12.0' }), { 'v.yaml': envFrom }, { from: 'traditional' }).from).toBe('traditional');
+    // From 2.13 the chart renders env.router_flavor itself, an env entry, which wins over envFrom: read as written.
+    expect(helmSpec(kong('v.yaml', { version: '3.4.1' }), { 'v.yaml': { ...envFrom, image: { tag: '3.9' } } }).from).toBe('traditional');
+  });
+
   test('a rendered release given as values says how many objects it holds and to use source.manifests', () => {
     const rendered = '# Source: x\napiVersion: v1\nkind: Service\nmetadata: { name: a }\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: { name: b }\n';
     const msg = inputErrorOf(() => helmSpec(ingress('release.yaml', { version: '0.24.0' }), { 'release.yaml': rendered }));

@@ -128,26 +128,57 @@ function userValues(files: readonly string[], specDir: string, field: string): V
 }
 
 /** Values written for the other chart are refused, saying which chart they fit (by their top-level keys). */
-function checkChart(chart: ChartName, user: Values, where: string, field: string): void {
+/** kong/kong keys that say "these values configure Kong" when found one level down (an umbrella chart's subchart values). */
+const KONG_VALUE_MARKERS = ['image', 'env', 'ingressController', 'proxy', 'admin', 'replicaCount', 'deployment', 'dblessConfig', 'enterprise'];
+
+/**
+ * Values written for another chart than the one named: kong/ingress values given as kong/kong
+ * (or the reverse), kong/kong values nested under a key of an umbrella chart that depends on
+ * it (`kong:`), and bitnami/kong values (`database`, `image.registry`). Helm would run
+ * `helm upgrade <release> kong/<chart>` over a release of another chart, which replaces it;
+ * so these are refused, naming what was found. Returns warnings for what is only ignored.
+ */
+function checkChart(chart: ChartName, user: Values, where: string, field: string): string[] {
   const keys = Object.keys(user);
+  const wrongChart = (message: string) => inputError(`${field}.chart`, `${where} ${message}`);
+  // bitnami/kong (bitnami/charts, bitnami/kong/values.yaml): a top-level `database` and an image with a `registry`.
+  const image = user.image;
+  if (typeof user.database === 'string' || (isMap(image) && 'registry' in image && !('unifiedRepoTag' in image))) {
+    throw wrongChart(
+      `looks like values of the bitnami/kong chart (${[typeof user.database === 'string' ? 'database' : '', isMap(image) && 'registry' in image ? 'image.registry' : ''].filter(Boolean).join(', ')}), not Kong's kong/${chart}: kong-flavor models the Kong/charts charts. Give the rendered release as manifests instead (helm get manifest <release> > kong.yaml; spec.source.manifests, or -f kong.yaml)`,
+    );
+  }
+  // An umbrella chart: the kong/kong (or kong/ingress) values sit under its dependency's key.
+  const nested = keys.filter((k) => {
+    const sub = user[k];
+    if (!isMap(sub) || KONG_CHART_TOP_LEVEL_KEYS.includes(k) || k === 'controller' || k === 'gateway') return false;
+    return Object.keys(sub).filter((x) => KONG_VALUE_MARKERS.includes(x)).length >= 2 || (isMap(sub.gateway) && isMap(sub.controller));
+  });
+  if (nested.length > 0) {
+    throw wrongChart(
+      `holds Kong chart values under ${nested.map((k) => `\`${k}\``).join(', ')}: the values of a chart that depends on kong/kong or kong/ingress (an umbrella chart). kong-flavor would run helm upgrade with kong/${chart} itself, which replaces your chart and drops those values. Give the rendered release as manifests instead (helm get manifest <release> > kong.yaml; spec.source.manifests, or -f kong.yaml), or the subchart's values alone with your own upgrade command`,
+    );
+  }
   if (chart === 'kong') {
     const ingressKeys = keys.filter((k) => (k === 'controller' || k === 'gateway') && isMap(user[k]));
-    if (ingressKeys.length > 0) {
-      throw inputError(
-        `${field}.chart`,
-        `${where} has top-level ${ingressKeys.join(' and ')}, which the kong/kong chart does not read: these are values for kong/ingress (set chart: ingress), or move their contents to the top level`,
+    if (ingressKeys.length === 0) return [];
+    const kongKeys = keys.filter((k) => k !== 'deployment' && KONG_CHART_TOP_LEVEL_KEYS.includes(k));
+    if (kongKeys.length === 0) {
+      throw wrongChart(
+        `has top-level ${ingressKeys.join(' and ')}, which the kong/kong chart does not read: these are values for kong/ingress (set chart: ingress), or move their contents to the top level`,
       );
     }
-    return;
+    // Mostly kong/kong values with a stray block: Helm ignores it, and so does the plan.
+    return [`${where} has top-level ${ingressKeys.join(' and ')} beside kong/kong values (${kongKeys.slice(0, 3).join(', ')}): kong/kong does not read ${ingressKeys.length > 1 ? 'them' : 'it'}, so the release runs without what ${ingressKeys.length > 1 ? 'they set' : 'it sets'} (image, env, ...); the plan reads what the chart reads`];
   }
   // `deployment` is a key of both charts (kong/ingress uses deployment.test).
   const kongKeys = keys.filter((k) => k !== 'deployment' && KONG_CHART_TOP_LEVEL_KEYS.includes(k));
   if (kongKeys.length > 0) {
-    throw inputError(
-      `${field}.chart`,
-      `${where} has top-level ${kongKeys.slice(0, 5).join(', ')}, which kong/ingress ignores (it reads gateway.* and controller.*): these are values for kong/kong (set chart: kong), or move them under gateway: (or controller:)`,
+    throw wrongChart(
+      `has top-level ${kongKeys.slice(0, 5).join(', ')}, which kong/ingress ignores (it reads gateway.* and controller.*): these are values for kong/kong (set chart: kong), or move them under gateway: (or controller:)`,
     );
   }
+  return [];
 }
 
 /** Reads one release: its values and the defaults of its chart version. */
@@ -155,8 +186,7 @@ function readRelease(input: ReleaseInput, field: string, specDir: string): ReadR
   const files = valuesFiles(input.values);
   const user = userValues(files, specDir, `${field}.values`);
   const where = files.length ? files.join(', ') : 'the values';
-  checkChart(input.chart, user, where, field);
-  const warnings: string[] = [];
+  const warnings: string[] = checkChart(input.chart, user, where, field);
   const newest = newestChartVersion(input.chart);
   if (input.version === undefined) {
     return { input, field, files, user, defaults: chartDefaults(input.chart, newest)!, exact: false, warnings };
@@ -295,8 +325,32 @@ function podTemplateOf(v: Values, r: ReadRelease, fullname: string): PodTemplate
   };
 }
 
+/**
+ * Where a Kong setting the plan reads comes from that the values do not show: `env.<name>` as a
+ * map (`valueFrom`, which the chart's kong.env helper renders as such), or an `envFrom` list
+ * (a ConfigMap or Secret may set KONG_<NAME>; charts/kong/templates/_helpers.tpl at kong-3.4.1).
+ */
+function hiddenSetting(values: Values, name: string, prefix: string): string | undefined {
+  const v = valueAt(values, `env.${name}`);
+  if (isMap(v)) return `${prefix}env.${name} comes from valueFrom`;
+  const envFrom = valueAt(values, 'envFrom');
+  if (v === undefined && Array.isArray(envFrom) && envFrom.length > 0) return `${prefix}envFrom may set KONG_${name.toUpperCase()} (${prefix}env.${name} is not set)`;
+  return undefined;
+}
+
+/** `env.router_flavor` when the values write a flavor there (not valueFrom, not a typo). */
+function writtenFlavor(v: Values): Flavor | undefined {
+  const x = valueAt(v, 'env.router_flavor');
+  return typeof x === 'string' && (FLAVORS as readonly string[]).includes(x) ? (x as Flavor) : undefined;
+}
+
 /** `env.router_flavor`, else Kong's own default (charts before kong 2.13 set none). */
-function flavorOf(values: Values, field: string, prefix: string): Flavor {
+function flavorOf(input: MigrationSpecInput, values: Values, field: string, prefix: string): Flavor {
+  const hidden = hiddenSetting(values, 'router_flavor', prefix);
+  if (hidden) {
+    if (input.spec.from) return input.spec.from;
+    throw inputError('spec.from', `${hidden}; set spec.from to the flavor the gateways run`);
+  }
   const v = str(valueAt(values, 'env.router_flavor')) ?? defaultFlavor();
   if (!(FLAVORS as readonly string[]).includes(v)) throw inputError(field, `${prefix}env.router_flavor "${v}" is not a flavor (${FLAVORS.join(', ')})`);
   return v as Flavor;
@@ -323,7 +377,14 @@ function gatewayFacts(release: string, chartName: string, v: Values) {
 }
 
 /** `env.database` as the chart sets `KONG_DATABASE` (Kong's default is postgres). */
-const databaseOf = (v: Values) => (str(valueAt(v, 'env.database')) === 'off' ? ('off' as const) : ('postgres' as const));
+function databaseOf(input: MigrationSpecInput, v: Values, prefix: string): 'off' | 'postgres' {
+  const hidden = hiddenSetting(v, 'database', prefix);
+  if (hidden) {
+    if (input.spec.database) return input.spec.database;
+    throw inputError('spec.database', `${hidden}; set spec.database to what the gateways run ("off" or postgres)`);
+  }
+  return str(valueAt(v, 'env.database')) === 'off' ? 'off' : 'postgres';
+}
 
 /**
  * An admin API the gates cannot read through the API server's pod proxy (it presents no client
@@ -423,7 +484,7 @@ function kongRelease(input: MigrationSpecInput, r: ReadRelease, releaseNs: strin
   const release = r.input.release;
   const namespace = str(v.namespace) ?? releaseNs;
   const fullname = chartFullname(release, 'kong', v);
-  const from = str(valueAt(v, 'env.router_flavor')) as Flavor | undefined;
+  const from = writtenFlavor(v);
   hybridCheck(input, v, '', fullname, from);
   const kicOn = valueAt(v, 'ingressController.enabled') !== false;
   if (valueAt(v, 'deployment.kong.enabled') === false) {
@@ -453,10 +514,10 @@ function kongRelease(input: MigrationSpecInput, r: ReadRelease, releaseNs: strin
   // Sidecar: the gates never read the admin API (it listens on localhost), so its auth does not matter.
   const proxyOverride = str(valueAt(v, 'proxy.nameOverride'));
   return {
-    from: flavorOf(v, `${r.field}.values`, ''),
+    from: flavorOf(input, v, `${r.field}.values`, ''),
     ...(namespace ? { namespace } : {}),
     topology: 'sidecar',
-    database: databaseOf(v),
+    database: databaseOf(input, v, ''),
     gateway: {
       ...gatewayFacts(release, 'kong', v),
       ...imageFields(gw),
@@ -502,7 +563,7 @@ function ingressRelease(input: MigrationSpecInput, r: ReadRelease, releaseNs: st
   const cv = sub('controller');
   const gwName = chartFullname(release, 'gateway', gv);
   const ctrlName = chartFullname(release, 'controller', cv);
-  hybridCheck(input, gv, 'gateway.', gwName, str(valueAt(gv, 'env.router_flavor')) as Flavor | undefined);
+  hybridCheck(input, gv, 'gateway.', gwName, writtenFlavor(gv));
   refuseDaemonSet(gv, r.field, 'gateway.', gwName);
   refuseDaemonSet(cv, r.field, 'controller.', ctrlName);
   const namespace = str(gv.namespace) ?? releaseNs;
@@ -519,10 +580,10 @@ function ingressRelease(input: MigrationSpecInput, r: ReadRelease, releaseNs: st
   const auth = adminAuthWarning(gv, 'gateway.', gwName);
   if (auth) warnings.push(auth);
   return {
-    from: flavorOf(gv, `${r.field}.values`, 'gateway.'),
+    from: flavorOf(input, gv, `${r.field}.values`, 'gateway.'),
     ...(namespace ? { namespace } : {}),
     topology: 'separate',
-    database: databaseOf(gv),
+    database: databaseOf(input, gv, 'gateway.'),
     gateway: {
       ...gatewayFacts(release, 'gateway', gv),
       ...imageFields(relabel(gw, 'gateway')),
@@ -561,7 +622,7 @@ function splitReleases(input: MigrationSpecInput, releases: readonly ReadRelease
   const cv = merged[ci];
   const gwName = chartFullname(g.input.release, 'kong', gv);
   const ctrlName = chartFullname(c.input.release, 'kong', cv);
-  hybridCheck(input, gv, `${g.field}: `, gwName, str(valueAt(gv, 'env.router_flavor')) as Flavor | undefined);
+  hybridCheck(input, gv, `${g.field}: `, gwName, writtenFlavor(gv));
   refuseDaemonSet(gv, g.field, '', gwName);
   refuseDaemonSet(cv, c.field, '', ctrlName);
   const namespace = str(gv.namespace) ?? releaseNs;
@@ -583,10 +644,10 @@ function splitReleases(input: MigrationSpecInput, releases: readonly ReadRelease
   const proxyOverride = str(valueAt(gv, 'proxy.nameOverride'));
   const gatewayRelease = releaseOf(g, releaseNs ?? '', 'gateway', 'extraObjects', []);
   return {
-    from: flavorOf(gv, `${g.field}.values`, ''),
+    from: flavorOf(input, gv, `${g.field}.values`, ''),
     ...(namespace ? { namespace } : {}),
     topology: 'separate',
-    database: databaseOf(gv),
+    database: databaseOf(input, gv, ''),
     gateway: {
       ...gatewayFacts(g.input.release, 'kong', gv),
       ...imageFields(gw),
