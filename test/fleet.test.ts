@@ -2,21 +2,16 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { EXIT, run } from '../src/cli';
+import { EXIT } from '../src/cli';
 import { installationDocument, readFleet } from '../src/fleet/index';
 import { readFleetFile } from '../src/fleet/read';
 import { crdValidator } from './crdSchema';
-import { FIXTURES, ROOT, describeWithFixtures, readTree, resolve, tempDir } from './helpers';
+import { FIXTURES, ROOT, describeWithFixtures, readTree, resolve, runCli, tempDir } from './helpers';
 import { validateObject } from './validate';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await run(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
+const cli = runCli;
 
 const EXAMPLE = path.join(ROOT, 'examples', 'fleet', 'kong-fleet.yaml');
 const exampleDoc = (): Any => YAML.parse(fs.readFileSync(EXAMPLE, 'utf8'));
