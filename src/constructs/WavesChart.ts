@@ -11,6 +11,7 @@ import { StagedApply } from './StagedApply';
 import { SyncFailReport } from './SyncFailReport';
 import { withPruneDisabled } from './syncOptions';
 import { withSyncWave } from './syncWave';
+import { pushTo } from '../util/multiMap';
 
 export interface WavesChartProps {
   readonly spec: ResolvedSpec;
@@ -49,7 +50,6 @@ export function wavesLayout(plan: Plan): WavesLayout {
   const staged = new Map<number, PlanObject[]>();
   const patched: WavesLayout['patched'] = new Map();
   const removed = new Map<number, PlanObject[]>();
-  const push = <T>(m: Map<number, T[]>, k: number, o: T) => m.set(k, [...(m.get(k) ?? []), o]);
   for (const key of keys) {
     const changes: number[] = [];
     for (let k = 1; k < states.length; k++) if (objectChanged(maps[k - 1].get(key), maps[k].get(key))) changes.push(k - 1);
@@ -62,15 +62,15 @@ export function wavesLayout(plan: Plan): WavesLayout {
         const before = maps[k].get(key);
         const after = maps[k + 1].get(key);
         if (!before) throw new Error(`${key} is created again in phase ${plan.phases[k].id} after its removal: one Argo CD sync cannot declare it twice; use app-per-phase`);
-        if (after) push(patched, k, { before, after });
-        else push(removed, k, before);
+        if (after) pushTo(patched, k, { before, after });
+        else pushTo(removed, k, before);
       }
       continue;
     }
     const last = changes[changes.length - 1];
-    for (const k of changes.slice(0, -1)) push(staged, k, maps[k + 1].get(key)!);
+    for (const k of changes.slice(0, -1)) pushTo(staged, k, maps[k + 1].get(key)!);
     if (atEnd) declared.push({ phase: last, object: atEnd });
-    else push(removed, last, maps[last].get(key)!);
+    else pushTo(removed, last, maps[last].get(key)!);
   }
   return { declared, staged, patched, removed };
 }

@@ -252,10 +252,13 @@ const readChartVersion = (r: HelmRelease) =>
 /** Seconds Helm waits: the gate's timeout and two minutes for the rollout before it. */
 const helmTimeout = (phase: Phase) => `${phase.gate.timeoutSeconds + 120}s`;
 
-/** `helm upgrade` of one release to the values of one phase, pinned and starting from the release's own values. */
-export function helmUpgrade(t: ReleaseTarget, phase: Phase): string {
+/**
+ * `helm upgrade` of one release to the values of one phase (or another values file of the
+ * plan, `fileId`), pinned and starting from the release's own values.
+ */
+export function helmUpgrade(t: ReleaseTarget, phase: Phase, fileId: string = phase.id): string {
   const r = t.release;
-  return `helm upgrade ${r.release} kong/${r.chart} ${versionFlag(r)} -n ${r.namespace} -f ${valuesBeforeFile(r)} -f ${t.file(phase.id)} --wait --timeout ${helmTimeout(phase)}`;
+  return `helm upgrade ${r.release} kong/${r.chart} ${versionFlag(r)} -n ${r.namespace} -f ${valuesBeforeFile(r)} -f ${t.file(fileId)} --wait --timeout ${helmTimeout(phase)}`;
 }
 
 /** The Helm commands of a phase, for the runbook. */
@@ -300,7 +303,7 @@ export function helmPhaseCommands(spec: ResolvedSpec, plan: Plan, index: number)
       .reverse()
       .map((t) =>
         recreateRollback(spec, plan, index, t)
-          ? `helm upgrade ${t.release.release} kong/${t.release.chart} ${versionFlag(t.release)} -n ${t.release.namespace} -f ${valuesBeforeFile(t.release)} -f ${t.file(RECREATE_ROLLBACK_ID)} --wait --timeout ${helmTimeout(phase)}`
+          ? helmUpgrade(t, phase, RECREATE_ROLLBACK_ID)
           : `helm rollback ${t.release.release} "$${rev(t.release)}" -n ${t.release.namespace} --wait --timeout ${helmTimeout(phase)}`,
       ),
     releases: targets.map((t) => t.release.release),
@@ -349,11 +352,10 @@ export function addHelmFiles(out: OutputFiles, spec: ResolvedSpec, plan: Plan, a
           ...(byKubectl ? {} : { helmHook: 'post-upgrade' as const }),
         });
         if (byKubectl) {
-          const gate = chart;
           header.push(
             `kong/kong ${t.release.version} renders no extraObjects (the chart has them from 2.12.0), so the gate is not in these values: after the upgrade apply ${kubectlGateFile(phase)} with kubectl and wait for it (RUNBOOK.md).`,
           );
-          out.add(kubectlGateFile(phase), `# The gate of phase ${phase.id}: apply with kubectl after the helm upgrade of ${t.release.release}, then wait for Job ${objectName(plan.name, 'gate', phase.id.slice(0, 2))}.\n${toYamlStream(chartObjects(gate))}`);
+          out.add(kubectlGateFile(phase), `# The gate of phase ${phase.id}: apply with kubectl after the helm upgrade of ${t.release.release}, then wait for Job ${objectName(plan.name, 'gate', phase.id.slice(0, 2))}.\n${toYamlStream(chartObjects(chart))}`);
         } else {
           // Helm replaces lists: the release's own extra objects go first, or the upgrade would delete them.
           // Our objects are escaped for `tpl`; the release's own are the user's templates and stay as written.
@@ -371,7 +373,7 @@ export function addHelmFiles(out: OutputFiles, spec: ResolvedSpec, plan: Plan, a
       doc.commentBefore = [
         ` Rolling back the first phase of release ${t.release.release}: its own values, with RollingUpdate instead of its Recreate, so the`,
         ' gateways roll back a few at a time instead of all stopping at once (helm rollback would render Recreate again).',
-        ` ${helmUpgrade(t, plan.phases[0]).replace(t.file(plan.phases[0].id), t.file(RECREATE_ROLLBACK_ID))}`,
+        ` ${helmUpgrade(t, plan.phases[0], RECREATE_ROLLBACK_ID)}`,
         ' Your next upgrade with your own values brings Recreate back (a strategy change, no rollout).',
       ].join('\n');
       out.add(t.file(RECREATE_ROLLBACK_ID), doc.toString({ lineWidth: 0, minContentWidth: 0 }));

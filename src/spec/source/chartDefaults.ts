@@ -26,7 +26,8 @@ export interface ChartDefaults {
 }
 
 const parts = (v: string) => v.split('.').map(Number);
-const compare = (a: string, b: string) => {
+/** Orders chart versions (`X.Y.Z`): negative when a < b, 0 when equal, positive when a > b. */
+export const compareChartVersions = (a: string, b: string): number => {
   const x = parts(a);
   const y = parts(b);
   return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
@@ -48,13 +49,13 @@ export function normalizeChartVersion(chart: ChartName, text: string): string | 
 
 /** Whether a chart version is newer than every release the tool knows. */
 export function isNewerThanKnown(chart: ChartName, version: string): boolean {
-  return compare(version, newestChartVersion(chart)) > 0;
+  return compareChartVersions(version, newestChartVersion(chart)) > 0;
 }
 
 /** The released versions nearest to `version` (for a message about a version that was never released). */
 export function nearestChartVersions(chart: ChartName, version: string): string[] {
   const all = releasesOf(chart).map((r) => r.version);
-  const i = all.findIndex((v) => compare(v, version) > 0);
+  const i = all.findIndex((v) => compareChartVersions(v, version) > 0);
   const at = i < 0 ? all.length : i;
   return all.slice(Math.max(0, at - 2), at + 2);
 }

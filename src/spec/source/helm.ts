@@ -19,7 +19,7 @@ import { MigrationSpecInput } from '../schema';
 import { RESTART_ANNOTATION } from '../../plan/state';
 import { PodTemplateFacts } from '../modelled';
 import { ChartDeploymentSettings, HelmRelease } from '../types';
-import { ChartDefaults, ChartName, chartDefaults, isNewerThanKnown, nearestChartVersions, newestChartVersion, normalizeChartVersion } from './chartDefaults';
+import { ChartDefaults, ChartName, chartDefaults, compareChartVersions, isNewerThanKnown, nearestChartVersions, newestChartVersion, normalizeChartVersion } from './chartDefaults';
 import { KONG_CHART_TOP_LEVEL_KEYS } from './chartReleases';
 import { hybridRefusal, isKonnectDataPlane } from './hybrid';
 
@@ -254,13 +254,6 @@ function strategyOf(values: Values): { maxSurge?: IntOrPercent; maxUnavailable?:
   };
 }
 
-/** `a >= b` for chart versions (`X.Y.Z`). */
-function versionAtLeast(a: string, b: string): boolean {
-  const x = a.split('.').map(Number);
-  const y = b.split('.').map(Number);
-  return (x[0] - y[0] || x[1] - y[1] || x[2] - y[2]) >= 0;
-}
-
 /**
  * What the phases' values must work around for one Deployment, with the warnings that say so.
  * `prefix` is the values path of the Deployment (`gateway.`, `controller.` or none).
@@ -305,7 +298,7 @@ function refuseDaemonSet(v: Values, field: string, prefix: string, deployment: s
  * ingressController.enabled or podSecurityPolicy.enabled. `null`: the template names none.
  */
 function serviceAccountOf(v: Values, kongChartVersion: string, fullname: string): string | null {
-  const modern = versionAtLeast(kongChartVersion, '2.4.0');
+  const modern = compareChartVersions(kongChartVersion, '2.4.0') >= 0;
   const sa = modern ? 'deployment.serviceAccount' : 'ingressController.serviceAccount';
   const create = valueAt(v, `${sa}.create`) === true;
   const name = str(valueAt(v, `${sa}.name`));
@@ -435,7 +428,7 @@ const releaseOf = (r: ReadRelease, namespace: string, runs: HelmRelease['runs'],
     ...(r.input.version !== undefined ? { version: normalizeChartVersion(r.input.chart, r.input.version) } : {}),
     ...(Array.isArray(own) && own.length > 0 ? { extraObjects: own } : {}),
     replaced,
-    ...(r.exact && r.input.chart === 'kong' && !versionAtLeast(r.defaults.kong.version, '2.12.0') ? { noExtraObjects: true } : {}),
+    ...(r.exact && r.input.chart === 'kong' && compareChartVersions(r.defaults.kong.version, '2.12.0') < 0 ? { noExtraObjects: true } : {}),
   };
 };
 
